@@ -1,0 +1,67 @@
+# Two commands matter: `make serve` and `make test`. Everything else is what they call.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 127.0.0.1
+
+.PHONY: serve test build install install-test system-packages node-packages lint \
+        test-unit test-integration test-e2e bench clean
+
+## Set-up ------------------------------------------------------------------------------------
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed-app: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed-app
+	$(BIN)/pip install -q -e '.[test]'
+	@touch $@
+
+install: $(VENV)/.installed-app
+
+install-test: $(VENV)/.installed-test system-packages node-packages
+
+system-packages:
+	@./deploy/install-system-packages.sh
+
+# axe-core (accessibility checks in the browser tests), pinned in package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+node-packages: node_modules/.installed
+
+## Site and service ---------------------------------------------------------------------------
+
+build: install
+	$(BIN)/mkdocs build --strict --quiet
+
+# Builds the site, then serves it with the application service on http://$(HOST):$(PORT).
+serve: build
+	PORT=$(PORT) HOST=$(HOST) BIN=$(BIN) ./deploy/serve.sh
+
+## Tests --------------------------------------------------------------------------------------
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+
+test: install-test lint
+	$(BIN)/python -m pytest
+
+test-unit: install-test
+	$(BIN)/python -m pytest tests/unit
+
+test-integration: install-test
+	$(BIN)/python -m pytest tests/integration
+
+test-e2e: install-test
+	$(BIN)/python -m pytest tests/e2e
+
+clean:
+	rm -rf site instance .pytest_cache

@@ -1,0 +1,285 @@
+"""The one place that reads data/*.yml: validated models shared by the site build and the service.
+
+Invalid data raises DataError naming the file, the entry and the field, so a bad edit fails
+the site build and the service start with a message a person can act on.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError, model_validator
+
+LANGUAGES: tuple[str, ...] = ("fr", "nl", "en")
+DEFAULT_LANGUAGE = "fr"
+COUNTRIES: tuple[str, ...] = ("BE", "FR", "NL")
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+Lang = Literal["fr", "nl", "en"]
+Country = Literal["BE", "FR", "NL"]
+YEAR_RE = re.compile(r"^\d{4}$")
+
+
+class DataError(ValueError):
+    """A data file is missing, unreadable or does not match its schema."""
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Translated(Strict):
+    """A text in each site language; none may be missing or empty."""
+
+    fr: str = Field(min_length=1)
+    nl: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def __getitem__(self, lang: str) -> str:
+        return getattr(self, lang)
+
+
+# --- impact.yml ---------------------------------------------------------------------------
+
+
+class Source(Strict):
+    name: str = Field(min_length=1)
+    year: int = Field(ge=2000, le=2100)
+
+
+class Figure(Strict):
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    group: Literal["outcomes", "effects", "scale", "history"]
+    value: float
+    unit: Literal["percent", "count", "euro"]
+    qualifier: Literal["more_than"] | None = None
+    year: int = Field(ge=2000, le=2100)
+    source: str
+    label: Translated
+
+
+class ChartSeries(Strict):
+    label: Translated
+    figures: list[str] = Field(min_length=1)
+
+
+class Chart(Strict):
+    id: str
+    kind: Literal["bars", "grouped_bars"]
+    title: Translated
+    series: list[ChartSeries] = Field(min_length=1)
+
+
+class Impact(Strict):
+    sources: dict[str, Source]
+    figures: list[Figure]
+    charts: list[Chart] = []
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> Impact:
+        ids = [f.id for f in self.figures]
+        dupes = {i for i in ids if ids.count(i) > 1}
+        if dupes:
+            raise ValueError(f"figure ids are not unique: {sorted(dupes)}")
+        for f in self.figures:
+            if f.source not in self.sources:
+                raise ValueError(f"figure {f.id!r}: source {f.source!r} is not in 'sources'")
+        for c in self.charts:
+            for s in c.series:
+                for fid in s.figures:
+                    if fid not in ids:
+                        raise ValueError(f"chart {c.id!r}: figure {fid!r} does not exist")
+        return self
+
+    def figure(self, figure_id: str) -> Figure:
+        for f in self.figures:
+            if f.id == figure_id:
+                return f
+        raise KeyError(figure_id)
+
+
+# --- branches.yml -------------------------------------------------------------------------
+
+
+class PostcodeRange(Strict):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    start: int = Field(alias="from", ge=0)
+    end: int = Field(alias="to", ge=0)
+    why: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PostcodeRange:
+        if self.start > self.end:
+            raise ValueError(f"range {self.start}-{self.end} ends before it starts")
+        return self
+
+
+class CountryInfo(Strict):
+    name: Translated
+    head_office: str
+    postcode_digits: int = Field(ge=4, le=5)
+
+
+class Branch(Strict):
+    id: str = Field(pattern=r"^[a-z0-9-]+$")
+    name: Translated
+    country: Country
+    opened: int = Field(ge=2013, le=2100)
+    languages: list[Lang] = Field(min_length=1)
+    address: str | None = None
+    phone: str | None = None
+    inbox: EmailStr | None = None
+    contact_source: str | None = None
+    postcodes: list[PostcodeRange] = []
+
+    @model_validator(mode="after")
+    def _contact_has_source(self) -> Branch:
+        if (self.address or self.phone or self.inbox) and not self.contact_source:
+            raise ValueError("a contact detail needs a contact_source")
+        return self
+
+
+class Branches(Strict):
+    organisation_head_office: str
+    countries: dict[Country, CountryInfo]
+    branches: list[Branch]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Branches:
+        ids = [b.id for b in self.branches]
+        if len(ids) != len(set(ids)):
+            raise ValueError("branch ids are not unique")
+        if self.organisation_head_office not in ids:
+            raise ValueError(f"organisation_head_office {self.organisation_head_office!r} is no branch")
+        for code, country in self.countries.items():
+            if country.head_office not in ids:
+                raise ValueError(f"countries.{code}.head_office {country.head_office!r} is no branch")
+        for code in self.countries:
+            ranges = sorted(
+                (r.start, r.end, b.id)
+                for b in self.branches
+                if b.country == code
+                for r in b.postcodes
+            )
+            limit = 10 ** self.countries[code].postcode_digits - 1
+            for (s1, e1, b1), (s2, e2, b2) in zip(ranges, ranges[1:], strict=False):
+                if s2 <= e1:
+                    raise ValueError(f"{code} postcode ranges overlap: {b1} {s1}-{e1} and {b2} {s2}-{e2}")
+            for s, e, b in ranges:
+                if e > limit:
+                    raise ValueError(f"{code} branch {b}: postcode {e} has more than {len(str(limit))} digits")
+        return self
+
+    def get(self, branch_id: str) -> Branch:
+        for b in self.branches:
+            if b.id == branch_id:
+                return b
+        raise KeyError(branch_id)
+
+    def head_office(self, country: str | None) -> Branch:
+        info = self.countries.get(country) if country else None  # type: ignore[call-overload]
+        return self.get(info.head_office if info else self.organisation_head_office)
+
+    def inbox_of(self, branch: Branch) -> str:
+        """The branch's inbox, else its country's head office's, else the organisation's."""
+        for candidate in (branch, self.head_office(branch.country), self.head_office(None)):
+            if candidate.inbox:
+                return str(candidate.inbox)
+        raise DataError("branches.yml: the organisation's head office has no inbox")
+
+
+# --- programme.yml ------------------------------------------------------------------------
+
+
+class AgeRange(Strict):
+    min_age: int = Field(ge=14, le=120)
+    max_age: int = Field(ge=14, le=120)
+    year: int
+    source: str
+
+
+class MentorRule(Strict):
+    min_age: int = Field(ge=18, le=120)
+    source: str
+
+
+class Eligibility(Strict):
+    mentor: MentorRule
+    mentee: dict[Country, AgeRange]
+
+
+class Privacy(Strict):
+    version: str = Field(min_length=1)
+    retention_months: int = Field(ge=1, le=120)
+
+
+class Programme(Strict):
+    eligibility: Eligibility
+    privacy: Privacy
+
+
+# --- loading ------------------------------------------------------------------------------
+
+
+class SiteData(Strict):
+    impact: Impact
+    branches: Branches
+    programme: Programme
+
+
+def _read(path: Path) -> object:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return yaml.safe_load(fh)
+    except OSError as exc:
+        raise DataError(f"{path}: cannot be read ({exc.strerror})") from exc
+    except yaml.YAMLError as exc:
+        raise DataError(f"{path}: is not valid YAML: {exc}") from exc
+
+
+def _entry_name(raw: object, loc: tuple[int | str, ...]) -> str:
+    """Turn a pydantic location into words: 'branches[3] (id: ghent) → postcodes[0] → to'."""
+    parts: list[str] = []
+    node = raw
+    for key in loc:
+        label = f"[{key}]" if isinstance(key, int) else (f".{key}" if parts else str(key))
+        if isinstance(node, list) and isinstance(key, int) and key < len(node):
+            node = node[key]
+            if isinstance(node, dict) and "id" in node:
+                label += f" (id: {node['id']})"
+        elif isinstance(node, dict):
+            node = node.get(key)
+        parts.append(label)
+    return "".join(parts) or "(top level)"
+
+
+def _validate(model: type[BaseModel], path: Path) -> BaseModel:
+    raw = _read(path)
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        lines = [f"{path}: invalid data"]
+        for err in exc.errors():
+            lines.append(f"  {_entry_name(raw, tuple(err['loc']))}: {err['msg']}")
+        raise DataError("\n".join(lines)) from None
+
+
+def load(data_dir: Path | str = DATA_DIR) -> SiteData:
+    """Read and validate every data file in data_dir."""
+    data_dir = Path(data_dir)
+    return SiteData(
+        impact=_validate(Impact, data_dir / "impact.yml"),  # type: ignore[arg-type]
+        branches=_validate(Branches, data_dir / "branches.yml"),  # type: ignore[arg-type]
+        programme=_validate(Programme, data_dir / "programme.yml"),  # type: ignore[arg-type]
+    )
+
+
+@functools.cache
+def load_default() -> SiteData:
+    """The project's data, read once per process."""
+    return load(DATA_DIR)

@@ -1,0 +1,43 @@
+"""Serves the built site (site/) from the same process, for `make serve` and tests.
+
+In production nginx serves site/ directly (deploy/nginx.conf); this keeps one port locally.
+WhiteNoise serves the files; a miss falls through to Flask, which answers with the 404 page
+of the language the path belongs to.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, Response, request
+from whitenoise import WhiteNoise
+
+from forms_service.data import DEFAULT_LANGUAGE, LANGUAGES
+
+
+def language_of_path(path: str) -> str:
+    """The site language a URL path belongs to: its first segment, else the default."""
+    first = path.lstrip("/").split("/", 1)[0]
+    return first if first in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def not_found_page(site_dir: Path, path: str) -> Path | None:
+    lang = language_of_path(path)
+    page = site_dir / ("404.html" if lang == DEFAULT_LANGUAGE else f"{lang}/404.html")
+    return page if page.is_file() else None
+
+
+def init_app(app: Flask) -> None:
+    site_dir = Path(app.config["SITE_DIR"])
+    if not site_dir.is_dir():
+        return
+    app.wsgi_app = WhiteNoise(  # type: ignore[method-assign]
+        app.wsgi_app, root=str(site_dir), index_file=True, autorefresh=app.debug
+    )
+
+    @app.errorhandler(404)
+    def site_not_found(error: Exception) -> Response:
+        page = not_found_page(site_dir, request.path)
+        if page is None:
+            return Response("Not found", status=404, mimetype="text/plain")
+        return Response(page.read_bytes(), status=404, mimetype="text/html")
