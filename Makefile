@@ -5,6 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
+export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: serve test build install install-test system-packages node-packages lint \
         test-unit test-integration test-e2e bench clean

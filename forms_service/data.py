@@ -155,10 +155,14 @@ class Branches(Strict):
         if len(ids) != len(set(ids)):
             raise ValueError("branch ids are not unique")
         if self.organisation_head_office not in ids:
-            raise ValueError(f"organisation_head_office {self.organisation_head_office!r} is no branch")
+            raise ValueError(
+                f"organisation_head_office {self.organisation_head_office!r} is no branch"
+            )
         for code, country in self.countries.items():
             if country.head_office not in ids:
-                raise ValueError(f"countries.{code}.head_office {country.head_office!r} is no branch")
+                raise ValueError(
+                    f"countries.{code}.head_office {country.head_office!r} is no branch"
+                )
         for code in self.countries:
             ranges = sorted(
                 (r.start, r.end, b.id)
@@ -169,10 +173,15 @@ class Branches(Strict):
             limit = 10 ** self.countries[code].postcode_digits - 1
             for (s1, e1, b1), (s2, e2, b2) in zip(ranges, ranges[1:], strict=False):
                 if s2 <= e1:
-                    raise ValueError(f"{code} postcode ranges overlap: {b1} {s1}-{e1} and {b2} {s2}-{e2}")
-            for s, e, b in ranges:
-                if e > limit:
-                    raise ValueError(f"{code} branch {b}: postcode {e} has more than {len(str(limit))} digits")
+                    raise ValueError(
+                        f"{code} postcode ranges overlap: {b1} {s1}-{e1} and {b2} {s2}-{e2}"
+                    )
+            for _, end, branch_id in ranges:
+                if end > limit:
+                    raise ValueError(
+                        f"{code} branch {branch_id}: postcode {end} has more than "
+                        f"{len(str(limit))} digits"
+                    )
         return self
 
     def get(self, branch_id: str) -> Branch:

@@ -1,0 +1,57 @@
+"""What Material and mkdocs-static-i18n leave out of <head>: absolute hreflang alternates
+with x-default, Open Graph tags, and a per-language search base. Read by overrides/main.html.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import material
+from mkdocs.config.defaults import MkDocsConfig
+
+LANGUAGES = ("fr", "nl", "en")
+DEFAULT_LANGUAGE = "fr"
+OG_LOCALES = {"fr": "fr_BE", "nl": "nl_BE", "en": "en_GB"}
+# Material's search worker has a hashed name; main.html needs it to rewrite the search base.
+SEARCH_WORKER = next(
+    Path(material.__file__).parent.glob("templates/assets/javascripts/workers/search.*.min.js")
+).relative_to(Path(material.__file__).parent / "templates").as_posix()
+
+
+def split_language(url: str) -> tuple[str, str]:
+    """('nl', 'impact/') from 'nl/impact/'; the default language has no prefix."""
+    first, _, rest = url.partition("/")
+    if first in LANGUAGES and first != DEFAULT_LANGUAGE:
+        return first, rest
+    return DEFAULT_LANGUAGE, url
+
+
+def absolute_url(site_url: str, lang: str, path: str) -> str:
+    prefix = "" if lang == DEFAULT_LANGUAGE else f"{lang}/"
+    return site_url.rstrip("/") + "/" + prefix + path
+
+
+def alternates(site_url: str, url: str) -> list[dict[str, str]]:
+    """Every language's absolute URL of the page at `url`, then x-default (the default's)."""
+    _, path = split_language(url)
+    links = [{"hreflang": lang, "href": absolute_url(site_url, lang, path)} for lang in LANGUAGES]
+    links.append({"hreflang": "x-default", "href": absolute_url(site_url, DEFAULT_LANGUAGE, path)})
+    return links
+
+
+def on_page_context(context: dict, page, config: MkDocsConfig, nav) -> dict:
+    lang, _ = split_language(page.url)
+    context["duo_lang"] = lang
+    context["duo_search_worker"] = SEARCH_WORKER
+    context["duo_alternates"] = alternates(config.site_url, page.url)
+    context["duo_canonical"] = absolute_url(config.site_url, lang, split_language(page.url)[1])
+    context["duo_og_locale"] = OG_LOCALES[lang]
+    context["duo_og_locale_alternates"] = [OG_LOCALES[o] for o in LANGUAGES if o != lang]
+    return context
+
+
+def on_template_context(context: dict, template_name: str, config: MkDocsConfig) -> dict:
+    """Static templates (404.html) have no page: give them the language and search worker."""
+    context.setdefault("duo_lang", config.theme["language"])
+    context["duo_search_worker"] = SEARCH_WORKER
+    return context

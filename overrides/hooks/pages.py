@@ -1,0 +1,86 @@
+"""Build-time checks and generated pages.
+
+- Every language has the same set of pages, or the build fails (no silent fallback).
+- The data files are valid, or the build fails with the file, entry and field.
+- One page per branch and language is generated from data/branches.yml.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, Files
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from forms_service.data import (  # noqa: E402
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    Branch,
+    Branches,
+    DataError,
+    load_default,
+)
+from overrides.hooks.branch_page import branch_markdown  # noqa: E402
+
+
+def missing_pages(docs_dir: Path, languages: tuple[str, ...] = LANGUAGES) -> dict[str, list[str]]:
+    """Pages that exist in some language but not in `lang`, per language."""
+    sets = {
+        lang: {p.relative_to(docs_dir / lang).as_posix() for p in (docs_dir / lang).rglob("*.md")}
+        for lang in languages
+    }
+    every = set().union(*sets.values())
+    return {lang: sorted(every - pages) for lang, pages in sets.items() if every - pages}
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    missing = missing_pages(Path(config.docs_dir))
+    if missing:
+        lines = [f"  {lang}: {', '.join(pages)}" for lang, pages in missing.items()]
+        raise PluginError("Pages missing a translation:\n" + "\n".join(lines))
+    try:
+        load_default()
+    except DataError as exc:
+        raise PluginError(str(exc)) from None
+    return config
+
+
+def current_language(config: MkDocsConfig) -> str:
+    i18n = config.plugins.get("i18n")
+    return getattr(i18n, "current_language", None) or DEFAULT_LANGUAGE
+
+
+def branch_file(branch: Branch, branches: Branches, lang: str, config: MkDocsConfig) -> File:
+    """A generated Markdown page for one branch, placed as the i18n plugin places pages."""
+    prefix = "" if lang == DEFAULT_LANGUAGE else f"{lang}/"
+    dest = f"{prefix}branches/{branch.id}/index.html"
+    file = File.generated(
+        config, f"{lang}/branches/{branch.id}.md", content=branch_markdown(branch, branches, lang)
+    )
+    file.dest_uri = dest
+    file.url = f"{prefix}branches/{branch.id}/"
+    file.abs_dest_path = str(Path(config.site_dir) / dest)
+    # What mkdocs-static-i18n sets on the files it handles (language switcher, nav).
+    file.locale = file.localization = file.locale_alternate_of = lang
+    file.alternates = {}
+    return file
+
+
+# After the i18n plugin (-100) has kept only the current language's pages.
+@event_priority(-110)
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    lang = current_language(config)
+    branches = load_default().branches
+    for branch in branches.branches:
+        file = branch_file(branch, branches, lang, config)
+        for other in LANGUAGES:
+            alt = File.generated(config, f"{other}/branches/{branch.id}.md", content="")
+            alt.url = ("" if other == DEFAULT_LANGUAGE else f"{other}/") + f"branches/{branch.id}/"
+            file.alternates[other] = alt
+        files.append(file)
+    return files
