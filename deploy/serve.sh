@@ -6,5 +6,14 @@ BIN=${BIN:-.venv/bin}
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
 
+# The schema first (Alembic), so the workers never race to create it.
+"$BIN/flask" --app forms_service db upgrade
+
+# The outbox sender runs beside the web server: it delivers e-mail when FLASK_MAIL_SERVER is
+# set and otherwise logs that messages wait. It stops when this script stops.
+"$BIN/flask" --app forms_service outbox worker --interval "${OUTBOX_INTERVAL:-10}" &
+WORKER_PID=$!
+trap 'kill "$WORKER_PID" 2>/dev/null || true' EXIT INT TERM
+
 echo "Serving the site and the application service on http://$HOST:$PORT/"
-exec "$BIN/gunicorn" --bind "$HOST:$PORT" --workers 2 --access-logfile - 'forms_service:create_app()'
+"$BIN/gunicorn" --bind "$HOST:$PORT" --workers 2 --access-logfile - 'forms_service:create_app()'

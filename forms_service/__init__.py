@@ -2,29 +2,66 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request
 
 from forms_service import static_site
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
+def select_locale() -> str:
+    """The language is the URL's first segment (/nl/apply/…); French otherwise."""
+    from forms_service.data import DEFAULT_LANGUAGE, LANGUAGES
+
+    lang = (request.view_args or {}).get("lang") if request else None
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the WSGI app; configuration from FLASK_* environment variables."""
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(__name__, instance_relative_config=True, static_url_path="/forms-static")
     app.config.from_mapping(
         SECRET_KEY="dev-only-not-secret",
         SITE_DIR=str(PROJECT_DIR / "site"),
+        DATABASE_URL="sqlite:///" + os.path.join(app.instance_path, "forms.sqlite3"),
+        MAX_CONTENT_LENGTH=64 * 1024,
+        # A form may stay open for a long time; an expired token re-renders it filled anyway.
+        WTF_CSRF_TIME_LIMIT=4 * 3600,
+        MAIL_SERVER=None,
+        MAIL_PORT=25,
+        MAIL_DEFAULT_SENDER="DUO for a JOB <no-reply@localhost>",
+        # Sending is decided by MAIL_SERVER, not by app.testing (the tests use a real server).
+        MAIL_SUPPRESS_SEND=False,
+        MAIL_TIMEOUT=10.0,
+        BRANCH_INBOXES={},
+        APPLY_RATE_LIMIT="30 per minute",
+        BABEL_DEFAULT_LOCALE="fr",
     )
     if test_config is None:
         app.config.from_prefixed_env()
     else:
         app.config.from_mapping(test_config)
     os.makedirs(app.instance_path, exist_ok=True)
+    if app.logger.level == logging.NOTSET:
+        # Flask's handler on the "forms_service" logger; INFO so waiting messages are logged.
+        app.logger.setLevel(logging.INFO)
 
-    static_site.init_app(app)
+    from forms_service import apply, outbox
+    from forms_service.extensions import babel, csrf, db, limiter, mail
+
+    db.init_app(app)
+    mail.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    outbox.init_app(app)
+    app.register_blueprint(apply.bp)
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+    static_site.init_app(app)  # last: the built site answers what Flask does not
     return app

@@ -1,0 +1,30 @@
+"""Where a branch's applications go: data/branches.yml, overridden by deployment configuration."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from flask import current_app, has_app_context
+
+from forms_service.data import Branch, Branches
+
+
+def overrides() -> Mapping[str, str]:
+    """FLASK_BRANCH_INBOXES, e.g. '{"antwerp": "antwerpen@example.org"}'."""
+    if not has_app_context():
+        return {}
+    value = current_app.config.get("BRANCH_INBOXES") or {}
+    return value if isinstance(value, Mapping) else {}
+
+
+def inbox_of(
+    branches: Branches, branch: Branch, configured: Mapping[str, str] | None = None
+) -> str:
+    """The branch's inbox, else its country's head office's, else the organisation's."""
+    configured = overrides() if configured is None else configured
+    for candidate in (branch, branches.head_office(branch.country), branches.head_office(None)):
+        if configured.get(candidate.id):
+            return configured[candidate.id]
+        if candidate.inbox:
+            return str(candidate.inbox)
+    return branches.inbox_of(branch)
