@@ -54,7 +54,7 @@ def answer_rows(form: ApplicationForm, kind: str) -> list[AnswerRow]:
         field = form[name]
         data = field.data
         if hasattr(field, "choices") and field.choices:
-            labels = {str(k): str(v) for k, v in field.choices}
+            labels = {str(c.value): str(c.label) for c in field.choices}
             if isinstance(data, list):
                 value = ", ".join(labels.get(d, d) for d in data)
             else:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import RequestEntityTooLarge
-from werkzeug.wrappers import Response
 
 from forms_service import applications
 from forms_service.data import LANGUAGES, load_default

@@ -17,6 +17,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from forms_service import eligibility
@@ -31,23 +32,27 @@ class MultiCheckboxField(SelectMultipleField):
     """Several choices as checkboxes (few choices: no multi-select list)."""
 
 
+def options(*pairs: tuple[str, Any]) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 def required(message: Any) -> InputRequired:
     return InputRequired(message=message)
 
 
-COUNTRY_CHOICES = [("BE", _l("Belgium")), ("FR", _l("France")), ("NL", _l("Netherlands"))]
-LANGUAGE_CHOICES = [
+COUNTRY_CHOICES = options(("BE", _l("Belgium")), ("FR", _l("France")), ("NL", _l("Netherlands")))
+LANGUAGE_CHOICES = options(
     ("fr", _l("French")),
     ("nl", _l("Dutch")),
     ("en", _l("English")),
     ("other", _l("Another language")),
-]
-AVAILABILITY_CHOICES = [
+)
+AVAILABILITY_CHOICES = options(
     ("weekday_daytime", _l("Weekdays, during the day")),
     ("weekday_evening", _l("Weekday evenings")),
     ("weekend", _l("Weekends")),
-]
-HEARD_CHOICES = [
+)
+HEARD_CHOICES = options(
     ("friend", _l("A friend, a relative or a colleague")),
     ("organisation", _l("An organisation, a job centre or a social worker")),
     ("social_media", _l("Social media")),
@@ -55,20 +60,23 @@ HEARD_CHOICES = [
     ("press", _l("Press, radio or television")),
     ("event", _l("An event")),
     ("other", _l("Another way")),
-]
-PARTNERSHIP_CHOICES = [
+)
+PARTNERSHIP_CHOICES = options(
     ("field_collaboration", _l("Field collaboration (sending us young people, hosting sessions)")),
     ("subsidy", _l("Subsidy")),
     ("financial_sponsorship", _l("Financial sponsorship")),
-    ("skills_sponsorship", _l("Skills sponsorship (employees near the end of their career mentor)")),
+    (
+        "skills_sponsorship",
+        _l("Skills sponsorship (employees near the end of their career mentor)"),
+    ),
     ("solidarity_fundraising", _l("Solidarity fundraising")),
-]
-ROLE_CHOICES = [
+)
+ROLE_CHOICES = options(
     ("cv_review", _l("Reviewing CVs")),
     ("mentor_events", _l("Running events for mentors")),
     ("representing", _l("Representing the organisation at events")),
     ("other", _l("Something else")),
-]
+)
 
 
 class ApplicationForm(FlaskForm):
@@ -93,9 +101,9 @@ class ApplicationForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.site_data = site_data
         self.lang = lang
-        self.branch.choices = [("", _l("Let us choose"))] + [
-            (b.id, b.name[lang]) for b in site_data.branches.branches
-        ]
+        self.branch.choices = options(
+            ("", _l("Let us choose")), *((b.id, b.name[lang]) for b in site_data.branches.branches)
+        )
 
     def validate_branch(self, field: Field) -> None:
         ids = {b.id for b in self.site_data.branches.branches}
@@ -117,7 +125,9 @@ class PersonForm(ApplicationForm):
     first_name = StringField(
         _l("What is your first name?"),
         description=_l("If you have only one name, write it here."),
-        validators=[required(_l("Enter your first name")), Length(max=100), OneLine(), PersonName()],
+        validators=[
+            required(_l("Enter your first name")), Length(max=100), OneLine(), PersonName()
+        ],
     )
     last_name = StringField(
         _l("What is your last name? (optional)"),
@@ -252,7 +262,9 @@ class VolunteerForm(PersonForm):
 class PartnerForm(ApplicationForm):
     organisation = StringField(
         _l("What is the name of your organisation?"),
-        validators=[required(_l("Enter the name of your organisation")), Length(max=200), OneLine()],
+        validators=[
+            required(_l("Enter the name of your organisation")), Length(max=200), OneLine()
+        ],
     )
     contact_name = StringField(
         _l("What is your name?"),

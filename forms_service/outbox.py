@@ -13,11 +13,12 @@ from typing import Protocol
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup
 from flask_mail import Connection, Message
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from forms_service.extensions import db, mail
+from forms_service.extensions import db
 from forms_service.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -101,8 +102,13 @@ def _claim(session: Session, now: datetime) -> OutboxMessage | None:
     return session.scalar(query)
 
 
-def send_pending(mailer: Mailer | None = None, limit: int = 100) -> dict[str, int]:
-    """Drain due messages once; returns counts of sent, retried, failed and waiting."""
+def send_pending(
+    mailer: Mailer | None = None, limit: int = 100, now: datetime | None = None
+) -> dict[str, int]:
+    """Drain due messages once; returns counts of sent, retried, failed and waiting.
+
+    `now` lets a caller (the tests) ask what happens once the backoff delay has passed.
+    """
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     counts = {"sent": 0, "retry": 0, "failed": 0, "waiting": 0}
     if mailer is None and not mail_configured(app):
@@ -111,8 +117,8 @@ def send_pending(mailer: Mailer | None = None, limit: int = 100) -> dict[str, in
     sender = app.config["MAIL_DEFAULT_SENDER"]
     for _ in range(limit):
         with db.new_session() as session, session.begin():
-            now = datetime.now(UTC)
-            row = _claim(session, now)
+            moment = now or datetime.now(UTC)
+            row = _claim(session, moment)
             if row is None:
                 break
             row.attempts += 1
@@ -125,7 +131,7 @@ def send_pending(mailer: Mailer | None = None, limit: int = 100) -> dict[str, in
                     counts["failed"] += 1
                     log.error("outbox message %s (%s) failed for good", row.id, row.kind)
                 else:
-                    row.next_attempt_at = now + backoff(row.attempts)
+                    row.next_attempt_at = moment + backoff(row.attempts)
                     counts["retry"] += 1
                     log.warning(
                         "outbox message %s (%s) not sent (%s); retry %s",
@@ -133,7 +139,7 @@ def send_pending(mailer: Mailer | None = None, limit: int = 100) -> dict[str, in
                     )
             else:
                 row.status = "sent"
-                row.sent_at = now
+                row.sent_at = moment
                 row.last_error = None
                 counts["sent"] += 1
                 log.info("outbox message %s (%s) sent", row.id, row.kind)
@@ -143,7 +149,9 @@ def send_pending(mailer: Mailer | None = None, limit: int = 100) -> dict[str, in
 def _log_waiting(counts: dict[str, int]) -> dict[str, int]:
     with db.new_session() as session:
         rows = session.scalars(
-            select(OutboxMessage).where(OutboxMessage.status == "pending").order_by(OutboxMessage.id)
+            select(OutboxMessage)
+            .where(OutboxMessage.status == "pending")
+            .order_by(OutboxMessage.id)
         ).all()
         for row in rows:
             log.info(
@@ -157,7 +165,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(outbox_cli)
 
 
-@click.group("outbox")
+@click.group("outbox", cls=AppGroup)
 def outbox_cli() -> None:
     """Outgoing e-mail."""
 

@@ -20,7 +20,7 @@ def has_control_chars(value: str) -> bool:
 
 
 def is_plausible_name(value: str) -> bool:
-    """Any script; letters with marks, spaces, apostrophes, hyphens and dots; at least one letter."""
+    """Any script: letters, marks, spaces, apostrophes, hyphens, dots; at least one letter."""
     if has_control_chars(value):
         return False
     allowed_punct = set(" '’‘-‐.·ʼ")

@@ -1,0 +1,225 @@
+"""Each form in each language, valid and invalid, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from apply_support import VALID, ApplicationActions, stored
+
+pytestmark = pytest.mark.integration
+
+LANGS = ("fr", "nl", "en")
+KINDS = ("mentor", "mentee", "partner", "volunteer")
+EXPECTED_BRANCH = {"mentor": "antwerp", "mentee": "marseille", "partner": "liege",
+                   "volunteer": "rotterdam"}
+CITY = {
+    ("antwerp", "fr"): "Anvers", ("antwerp", "nl"): "Antwerpen", ("antwerp", "en"): "Antwerp",
+    ("marseille", "fr"): "Marseille", ("marseille", "nl"): "Marseille",
+    ("marseille", "en"): "Marseille",
+    ("liege", "fr"): "Liège", ("liege", "nl"): "Luik", ("liege", "en"): "Liège",
+    ("rotterdam", "fr"): "Rotterdam", ("rotterdam", "nl"): "Rotterdam",
+    ("rotterdam", "en"): "Rotterdam",
+}
+THANKS = {"fr": "Merci, nous avons bien reçu votre candidature",
+          "nl": "Bedankt, we hebben uw aanmelding ontvangen",
+          "en": "Thank you, your application has been received"}
+PROBLEM = {"fr": "Il y a un problème", "nl": "Er is een probleem", "en": "There is a problem"}
+EMAIL_REQUIRED = {"fr": "Indiquez votre adresse e-mail", "nl": "Vul uw e-mailadres in",
+                  "en": "Enter your e-mail address"}
+
+
+def text_of(body: str) -> str:
+    return html.unescape(body)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("kind", KINDS)
+def test_valid_application_is_stored_with_two_messages_and_thanks_names_the_branch(
+    app, actions: ApplicationActions, kind: str, lang: str
+) -> None:
+    response = actions.submit(kind, lang)
+    assert response.status_code == 303
+    location = response.headers["Location"]
+    match = re.fullmatch(rf"/{lang}/apply/{kind}/thanks/(DUO-[A-Z0-9]{{6}})/", location)
+    assert match, location
+    reference = match.group(1)
+
+    applications, messages = stored(app)
+    assert len(applications) == 1
+    row = applications[0]
+    assert (row.reference, row.kind, row.lang, row.status) == (reference, kind, lang, "new")
+    assert row.branch_id == EXPECTED_BRANCH[kind]
+    assert row.email == VALID[kind]["email"]
+    assert row.privacy_version == "2026-11"
+    assert row.consent_at is not None and row.created_at is not None
+    assert "consent" not in row.answers and "csrf_token" not in row.answers
+    assert not set("0O1IL5S8B") & set(reference[4:])
+
+    assert [m.kind for m in messages] == ["confirmation", "notification"]
+    confirmation, notification = messages
+    assert confirmation.recipient == VALID[kind]["email"]
+    assert reference in confirmation.subject and reference in confirmation.body_text
+    assert CITY[(EXPECTED_BRANCH[kind], lang)] in confirmation.body_text
+    assert notification.reply_to == VALID[kind]["email"]
+    assert notification.recipient == "brussels@duoforajob.be"
+    assert all(m.status == "pending" and m.attempts == 0 for m in messages)
+
+    page = actions.client.get(location)
+    assert page.status_code == 200
+    assert f'<html lang="{lang}">' in page.text
+    assert THANKS[lang] in text_of(page.text)
+    assert CITY[(EXPECTED_BRANCH[kind], lang)] in text_of(page.text)
+    assert reference in page.text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("kind", KINDS)
+def test_invalid_application_shows_errors_in_the_page_language_and_keeps_values(
+    app, actions: ApplicationActions, kind: str, lang: str
+) -> None:
+    name_field = "contact_name" if kind == "partner" else "first_name"
+    name = VALID[kind][name_field]
+    response = actions.submit(kind, lang, email="", consent=None)
+    assert response.status_code == 400
+    body = text_of(response.text)
+    assert PROBLEM[lang] in body
+    assert f'<a href="#email">{EMAIL_REQUIRED[lang]}</a>' in body
+    assert 'href="#consent"' in body
+    assert 'id="email-error"' in body
+    assert f'value="{name}"' in body
+    # The consent box is never ticked for the person.
+    assert re.search(r'id="consent" name="consent" type="checkbox" value="y">', response.text)
+    assert stored(app) == ([], [])
+
+
+def test_names_in_any_script_are_accepted(app, actions: ApplicationActions) -> None:
+    names = ["محمد", "ሰላም ተስፋይ", "Олена", "N'Diaye", "Jean-Pierre", "Nguyễn"]
+    for name in names:
+        response = actions.submit("volunteer", "en", first_name=name, last_name="")
+        assert response.status_code == 303, name
+    applications, _ = stored(app)
+    assert [a.answers["first_name"] for a in applications] == names
+
+
+@pytest.mark.parametrize(
+    "phone, country, expected",
+    [("0470 12 34 56", "BE", "+32470123456"), ("+32 470 12 34 56", "BE", "+32470123456"),
+     ("06 12 34 56 78", "FR", "+33612345678"), ("010 123 4567", "NL", "+31101234567")],
+)
+def test_phone_numbers_are_stored_in_international_form(
+    app, actions: ApplicationActions, phone: str, country: str, expected: str
+) -> None:
+    postcode = {"BE": "1050", "FR": "75011", "NL": "3011 AB"}[country]
+    response = actions.submit("volunteer", "en", phone=phone, country=country, postcode=postcode)
+    assert response.status_code == 303
+    assert stored(app)[0][0].answers["phone"] == expected
+
+
+def test_young_mentor_is_told_the_age_rule_and_whom_to_write_to(
+    app, actions: ApplicationActions
+) -> None:
+    response = actions.submit("mentor", "fr", birth_year="1990")
+    assert response.status_code == 400
+    body = text_of(response.text)
+    assert "Les mentors ont 50 ans ou plus" in body
+    assert "brussels@duoforajob.be" in body
+    assert 'value="1990"' in body and 'value="Marie-Claire"' in body
+    assert stored(app) == ([], [])
+
+
+def test_mentee_outside_the_dutch_range_is_told_the_range(app, actions: ApplicationActions) -> None:
+    response = actions.submit("mentee", "nl", country="NL", postcode="3011 AB", birth_year="1970",
+                              phone="+31 10 123 4567")
+    assert response.status_code == 400
+    assert "jongeren van 18 tot 34 jaar" in text_of(response.text)
+
+
+def test_sending_the_same_form_twice_creates_one_application(
+    app, actions: ApplicationActions
+) -> None:
+    hidden = actions.open("mentor", "en")
+    first = actions.submit("mentor", "en", hidden=hidden)
+    second = actions.submit("mentor", "en", hidden=hidden)
+    assert first.status_code == second.status_code == 303
+    assert first.headers["Location"] == second.headers["Location"]
+    applications, messages = stored(app)
+    assert len(applications) == 1 and len(messages) == 2
+
+
+def test_a_missing_csrf_token_brings_the_form_back_filled_with_a_fresh_token(
+    app, actions: ApplicationActions
+) -> None:
+    hidden = actions.open("mentee", "nl")
+    hidden["csrf_token"] = "expired-or-forged"
+    response = actions.submit("mentee", "nl", hidden=hidden)
+    assert response.status_code == 400
+    body = text_of(response.text)
+    assert "Uw formulier stond lang open" in body
+    assert 'value="Amina"' in body and 'value="2000"' in body
+    fresh = dict(re.findall(r'id="(csrf_token)" name="csrf_token" type="hidden" value="([^"]+)"',
+                            response.text))
+    assert fresh["csrf_token"] != "expired-or-forged"
+    again = actions.submit("mentee", "nl", hidden={**hidden, **fresh})
+    assert again.status_code == 303
+    assert len(stored(app)[0]) == 1
+
+
+def test_a_filled_honeypot_looks_successful_but_stores_nothing(
+    app, actions: ApplicationActions
+) -> None:
+    response = actions.submit("partner", "en", website="http://spam.example")
+    assert response.status_code == 200
+    assert "Thank you, your application has been received" in text_of(response.text)
+    assert stored(app) == ([], [])
+
+
+def test_an_oversized_request_gets_a_413_page(app, actions: ApplicationActions) -> None:
+    response = actions.submit("partner", "nl", message="x" * 70_000)
+    assert response.status_code == 413
+    assert "Uw antwoorden zijn te lang" in text_of(response.text)
+
+
+@pytest.mark.parametrize(
+    "path", ["/de/apply/mentor/", "/en/apply/donor/", "/en/apply/mentor/thanks/DUO-AAAAAA/"]
+)
+def test_unknown_language_kind_or_reference_is_not_found(client, path: str) -> None:
+    assert client.get(path).status_code == 404
+
+
+def test_language_switcher_opens_the_same_form_in_the_other_languages(client) -> None:
+    body = client.get("/nl/apply/partner/").text
+    assert 'href="/fr/apply/partner/" hreflang="fr"' in body
+    assert 'href="/en/apply/partner/" hreflang="en"' in body
+    assert 'href="/nl/privacy/"' in body and 'href="/nl/"' in body
+
+
+def test_a_chosen_branch_overrides_the_postcode(app, actions: ApplicationActions) -> None:
+    actions.submit("mentor", "en", branch="ghent")
+    assert stored(app)[0][0].branch_id == "ghent"
+
+
+def test_operator_inbox_override_receives_the_notification(database_url: str) -> None:
+    from apply_support import make_app
+
+    app = make_app(database_url, BRANCH_INBOXES={"antwerp": "antwerpen@example.org"})
+    ApplicationActions(app.test_client()).submit("mentor", "nl")
+    assert stored(app)[1][1].recipient == "antwerpen@example.org"
+
+
+def test_applicant_data_is_escaped_in_the_html_notification(
+    app, actions: ApplicationActions
+) -> None:
+    actions.submit("partner", "en", organisation="<b>Evil & Co</b>",
+                   message="<script>alert(1)</script>")
+    notification = stored(app)[1][1]
+    assert "<script>" not in notification.body_html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in notification.body_html
+    assert "&lt;b&gt;Evil &amp; Co&lt;/b&gt;" in notification.body_html
+
+
+def test_line_breaks_in_a_name_are_refused(app, actions: ApplicationActions) -> None:
+    response = actions.submit("mentor", "en", first_name="Eve\r\nBcc: victim@example.org")
+    assert response.status_code == 400
+    assert stored(app) == ([], [])

@@ -1,0 +1,148 @@
+"""The outbox sender against a real SMTP server (aiosmtpd) on loopback."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import logging
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from aiosmtpd.controller import Controller
+from apply_support import VALID, ApplicationActions, make_app, stored
+from pg import free_port
+
+pytestmark = pytest.mark.integration
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every message it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+        self.envelopes: list[tuple[str, list[str]]] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        self.messages.append(
+            email.message_from_bytes(envelope.content, policy=email.policy.default)
+        )
+        return "250 OK"
+
+
+class SmtpServer:
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.inbox = Inbox()
+        self.controller: Controller | None = None
+
+    def start(self) -> None:
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller:
+            self.controller.stop()
+            self.controller = None
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mail_app(database_url: str, smtp: SmtpServer):
+    app = make_app(
+        database_url,
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=smtp.port,
+        MAIL_DEFAULT_SENDER="DUO for a JOB <forms@example.org>",
+        MAIL_TIMEOUT=2.0,
+    )
+    yield app
+    from forms_service.extensions import db
+
+    db.engine.dispose()
+
+
+def run_send(app) -> str:
+    result = app.test_cli_runner().invoke(args=["outbox", "send"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_sender_delivers_both_messages_with_the_right_headers(mail_app, smtp: SmtpServer) -> None:
+    ApplicationActions(mail_app.test_client()).submit(
+        "partner", "fr", organisation="<b>Evil & Co</b>", message="<script>x</script>"
+    )
+    output = run_send(mail_app)
+    assert "sent: 2" in output
+
+    confirmation, notification = smtp.inbox.messages
+    reference = stored(mail_app)[0][0].reference
+    assert confirmation["To"] == VALID["partner"]["email"]
+    assert confirmation["Reply-To"] is None
+    assert confirmation["Subject"] == f"Votre candidature à DUO for a JOB ({reference})"
+    assert notification["To"] == "brussels@duoforajob.be"
+    assert notification["Reply-To"] == VALID["partner"]["email"]
+    assert reference in notification["Subject"]
+    for message in (confirmation, notification):
+        assert message["From"] == "DUO for a JOB <forms@example.org>"
+        assert message.is_multipart()
+        types = [part.get_content_type() for part in message.walk()]
+        assert "text/plain" in types and "text/html" in types
+    html_part = notification.get_body(("html",)).get_content()
+    assert "&lt;script&gt;x&lt;/script&gt;" in html_part and "<script>" not in html_part
+    # Liège writes French: the notification is in the branch's language.
+    assert "Une nouvelle candidature est arrivée pour l'antenne de Liège" in (
+        notification.get_body(("plain",)).get_content()
+    )
+    assert all(m.status == "sent" and m.sent_at for m in stored(mail_app)[1])
+
+
+def test_a_down_server_delays_the_message_and_it_is_delivered_once_later(
+    mail_app, smtp: SmtpServer
+) -> None:
+    ApplicationActions(mail_app.test_client()).submit("mentee", "en")
+    smtp.stop()
+    before = datetime.now(UTC)
+    assert "retry: 2" in run_send(mail_app)
+    messages = stored(mail_app)[1]
+    for m in messages:
+        assert m.status == "pending" and m.attempts == 1 and m.last_error
+        due = m.next_attempt_at
+        due = due if due.tzinfo else due.replace(tzinfo=UTC)  # SQLite drops the zone
+        assert due > before
+
+    # Not due yet: nothing is tried, even with the server back.
+    smtp.start()
+    assert "sent: 0" in run_send(mail_app)
+    assert smtp.inbox.messages == []
+
+    from forms_service.outbox import send_pending
+
+    with mail_app.app_context():
+        counts = send_pending(now=datetime.now(UTC) + timedelta(minutes=5))
+    assert counts["sent"] == 2
+    assert "sent: 0" in run_send(mail_app)
+    assert len(smtp.inbox.messages) == 2
+    assert [m.status for m in stored(mail_app)[1]] == ["sent", "sent"]
+
+
+def test_without_smtp_messages_wait_in_the_outbox_and_logs_hold_no_personal_data(
+    app, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    ApplicationActions(app.test_client()).submit("mentor", "nl")
+    output = run_send(app)
+    assert "waiting: 2" in output
+    assert [m.status for m in stored(app)[1]] == ["pending", "pending"]
+    log = caplog.text
+    assert "(confirmation) waiting" in log and "(notification) waiting" in log
+    for secret in ("marie@example.org", "Marie-Claire", "Dubois", "470123456", "0470"):
+        assert secret not in log
