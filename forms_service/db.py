@@ -20,30 +20,30 @@ class Base(DeclarativeBase):
 
 
 class Database:
-    """One engine per app and a request-scoped session, removed at teardown."""
+    """A request-scoped session bound to the current app's engine (one engine per app)."""
 
     def __init__(self) -> None:
-        self.engine: Engine | None = None
-        self._factory = sessionmaker(expire_on_commit=False)
-        self.session = scoped_session(self._factory)
+        self.session = scoped_session(self.new_session)
 
     def init_app(self, app: Flask) -> None:
         url = app.config["DATABASE_URL"]
         if url.startswith("postgresql://"):
             url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-        self.engine = create_engine(url, pool_pre_ping=True)
-        self._factory.configure(bind=self.engine)
-        app.extensions["forms_service.engine"] = self.engine
+        engine = create_engine(url, pool_pre_ping=True)
+        app.extensions["forms_service.engine"] = engine
+        app.extensions["forms_service.sessionmaker"] = sessionmaker(
+            bind=engine, expire_on_commit=False
+        )
         app.teardown_appcontext(lambda exc: self.session.remove())
         app.cli.add_command(db_cli)
 
     @property
-    def dialect(self) -> str:
-        return self.engine.dialect.name if self.engine else ""
+    def engine(self) -> Engine:
+        return current_app.extensions["forms_service.engine"]
 
     def new_session(self) -> Session:
-        """A session outside the request scope (the outbox sender)."""
-        return self._factory()
+        """A session of the current app, outside the request scope (the outbox sender)."""
+        return current_app.extensions["forms_service.sessionmaker"]()
 
 
 def alembic_config(url: str) -> Config:

@@ -53,9 +53,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 def app(database_url: str) -> Iterator[Flask]:
     app = make_app(database_url)
     yield app
-    from forms_service.extensions import db
-
-    db.engine.dispose()
+    app.extensions["forms_service.engine"].dispose()
 
 
 @pytest.fixture

@@ -65,9 +65,7 @@ def mail_app(database_url: str, smtp: SmtpServer):
         MAIL_TIMEOUT=2.0,
     )
     yield app
-    from forms_service.extensions import db
-
-    db.engine.dispose()
+    app.extensions["forms_service.engine"].dispose()
 
 
 def run_send(app) -> str:
