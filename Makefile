@@ -64,5 +64,17 @@ test-integration: install-test
 test-e2e: install-test
 	$(BIN)/python -m pytest tests/e2e
 
+## Benchmarks ---------------------------------------------------------------------------------
+
+# Lighthouse, pinned in benchmarks/package-lock.json; it runs Debian's Chromium (no download).
+benchmarks/node_modules/.installed: benchmarks/package.json benchmarks/package-lock.json
+	cd benchmarks && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# Site build, page weight, Lighthouse and service load against the budgets:
+# writes benchmarks/results.json and benchmarks/RESULTS.md.
+bench: install-test benchmarks/node_modules/.installed
+	$(BIN)/python benchmarks/run.py
+
 clean:
 	rm -rf site instance .pytest_cache
