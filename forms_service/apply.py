@@ -23,7 +23,12 @@ def _check(lang: str, kind: str) -> None:
 
 
 def build_form(lang: str, kind: str, formdata=None):  # type: ignore[no-untyped-def]
-    form = FORMS[kind](formdata=formdata, site_data=load_default(), lang=lang)
+    site = load_default()
+    form = FORMS[kind](formdata=formdata, site_data=site, lang=lang)
+    chosen = request.args.get("branch", "")
+    if formdata is None and chosen in {b.id for b in site.branches.branches}:
+        # A branch page's call to action (?branch=ghent) preselects that branch.
+        form.branch.data = chosen
     if not form.submission_token.data:
         form.submission_token.data = applications.new_submission_token()
     return form

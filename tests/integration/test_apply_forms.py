@@ -195,6 +195,13 @@ def test_language_switcher_opens_the_same_form_in_the_other_languages(client) ->
     assert 'href="/nl/privacy/"' in body and 'href="/nl/"' in body
 
 
+def test_a_branch_page_link_preselects_the_branch_in_every_language(client) -> None:
+    body = client.get("/fr/apply/mentee/?branch=ghent").text
+    assert '<option value="ghent" selected>Gand</option>' in body
+    assert 'href="/nl/apply/mentee/?branch=ghent"' in body
+    assert '<option value="" selected>' in client.get("/fr/apply/mentee/?branch=nowhere").text
+
+
 def test_a_chosen_branch_overrides_the_postcode(app, actions: ApplicationActions) -> None:
     actions.submit("mentor", "en", branch="ghent")
     assert stored(app)[0][0].branch_id == "ghent"

@@ -144,3 +144,42 @@ def test_without_smtp_messages_wait_in_the_outbox_and_logs_hold_no_personal_data
     assert "(confirmation) waiting" in log and "(notification) waiting" in log
     for secret in ("marie@example.org", "Marie-Claire", "Dubois", "470123456", "0470"):
         assert secret not in log
+
+
+class RefusingMailer:
+    """A mail server that always refuses, to see the sender give up."""
+
+    def send(self, message) -> None:
+        raise ConnectionRefusedError("refused")
+
+
+def test_a_message_is_marked_failed_after_the_last_attempt(app) -> None:
+    from forms_service.outbox import MAX_ATTEMPTS, FakeMailer, send_pending
+
+    ApplicationActions(app.test_client()).submit("volunteer", "fr")
+    moment = datetime.now(UTC)
+    with app.app_context():
+        for _ in range(MAX_ATTEMPTS):
+            send_pending(RefusingMailer(), now=moment)
+            moment += timedelta(days=1)
+        fake = FakeMailer()
+        assert send_pending(fake, now=moment)["sent"] == 0
+    assert fake.sent == []
+    for m in stored(app)[1]:
+        assert (m.status, m.attempts) == ("failed", MAX_ATTEMPTS)
+        assert m.last_error == "ConnectionRefusedError: refused"
+
+
+def test_the_fake_mailer_receives_the_rendered_messages(app) -> None:
+    from forms_service.outbox import FakeMailer, send_pending
+
+    ApplicationActions(app.test_client()).submit("mentee", "nl", country="NL", postcode="3011 AB",
+                                                 phone="06 12345678")
+    fake = FakeMailer()
+    with app.app_context():
+        assert send_pending(fake)["sent"] == 2
+    confirmation, notification = fake.sent
+    assert confirmation.recipients == [VALID["mentee"]["email"]]
+    assert "De afdeling Rotterdam neemt contact met u op." in confirmation.body
+    assert notification.reply_to == VALID["mentee"]["email"]
+    assert "<table>" in notification.html
