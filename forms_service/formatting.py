@@ -10,6 +10,9 @@ from forms_service.data import Figure
 # The Babel locale for each site language: Belgian usage for French and Dutch.
 BABEL_LOCALES: dict[str, str] = {"fr": "fr_BE", "nl": "nl_BE", "en": "en"}
 
+# French puts a no-break space before a colon.
+COLON: dict[str, str] = {"fr": "\u00a0: ", "nl": ": ", "en": ": "}
+
 QUALIFIERS: dict[str, dict[str, str]] = {
     "more_than": {"fr": "plus de {}", "nl": "meer dan {}", "en": "more than {}"},
 }

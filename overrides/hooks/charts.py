@@ -9,10 +9,11 @@ from __future__ import annotations
 from html import escape
 
 from forms_service.data import Chart, Impact
-from forms_service.formatting import format_figure
+from forms_service.formatting import COLON, format_figure
 
-WIDTH, HEIGHT = 640, 300
-PLOT_TOP, PLOT_BOTTOM, PLOT_LEFT, PLOT_RIGHT = 40, 250, 16, 624
+# A narrow drawing, so labels stay legible when a phone scales it to ~330 px.
+WIDTH, HEIGHT = 420, 280
+PLOT_TOP, PLOT_BOTTOM, PLOT_LEFT, PLOT_RIGHT = 48, 240, 8, 412
 # Series colours: the organisation's dark orange and a navy, both ≥ 3:1 against white.
 COLOURS = ("#B34D00", "#2B3A55")
 SOURCES_WORD = {"fr": "Sources", "nl": "Bronnen", "en": "Sources"}
@@ -50,8 +51,8 @@ def render_chart(chart: Chart, impact: Impact, lang: str) -> str:
             f'text-anchor="middle" class="duo-chart__axis">{series[0][g].year}</text>'
         )
     legend = "".join(
-        f'<rect x="{PLOT_LEFT + i * 220}" y="8" width="14" height="14" fill="{COLOURS[i % 2]}"/>'
-        f'<text x="{PLOT_LEFT + i * 220 + 20}" y="20" class="duo-chart__legend">'
+        f'<rect x="{PLOT_LEFT + i * 200}" y="8" width="16" height="16" fill="{COLOURS[i % 2]}"/>'
+        f'<text x="{PLOT_LEFT + i * 200 + 22}" y="22" class="duo-chart__legend">'
         f"{escape(s.label[lang])}</text>"
         for i, s in enumerate(chart.series)
     ) if len(chart.series) > 1 else ""
@@ -73,6 +74,6 @@ def render_chart(chart: Chart, impact: Impact, lang: str) -> str:
         f'stroke="#1a1a1a"/>'
         f'{"".join(parts)}</svg>'
         f"<figcaption><strong>{escape(chart.title[lang])}</strong>. "
-        f"{SOURCES_WORD[lang]}: {escape('; '.join(sources))}.</figcaption>"
+        f"{SOURCES_WORD[lang]}{COLON[lang]}{escape('; '.join(sources))}.</figcaption>"
         "</figure>"
     )

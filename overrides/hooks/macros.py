@@ -21,7 +21,7 @@ from forms_service.data import (  # noqa: E402
     Figure,
     load_default,
 )
-from forms_service.formatting import format_figure  # noqa: E402
+from forms_service.formatting import COLON, format_figure  # noqa: E402
 from overrides.hooks.charts import render_chart  # noqa: E402
 
 TEXT: dict[str, dict[str, str]] = {
@@ -72,7 +72,7 @@ def figure_card(figure: Figure, source_name: str, lang: str) -> str:
         '<div class="duo-card">'
         f'<p class="duo-card__value">{escape(format_figure(figure, lang))}</p>'
         f'<p class="duo-card__label">{escape(figure.label[lang])}</p>'
-        f'<p class="duo-card__source">{TEXT["source"][lang]}: {escape(source_name)}, '
+        f'<p class="duo-card__source">{TEXT["source"][lang]}{COLON[lang]}{escape(source_name)}, '
         f"{figure.year}</p>"
         "</div>"
     )
