@@ -51,7 +51,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # Flask's handler on the "forms_service" logger; INFO so waiting messages are logged.
         app.logger.setLevel(logging.INFO)
 
-    from forms_service import apply, outbox
+    from forms_service import apply, errors, outbox, privacy
     from forms_service.extensions import babel, csrf, db, limiter, mail
 
     db.init_app(app)
@@ -60,6 +60,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     outbox.init_app(app)
+    privacy.init_app(app)
+    errors.init_app(app)
     app.register_blueprint(apply.bp)
     app.jinja_env.add_extension("jinja2.ext.do")
 

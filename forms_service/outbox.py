@@ -9,6 +9,7 @@ import logging
 import smtplib
 import time
 from datetime import UTC, datetime, timedelta
+from email.utils import parseaddr
 from typing import Protocol
 
 import click
@@ -23,7 +24,9 @@ from forms_service.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 8
+# 30 s doubling to 6 h: 16 attempts span about two days, so an SMTP outage over a weekend
+# night does not fail every waiting message (8 attempts gave up after about an hour).
+MAX_ATTEMPTS = 16
 BASE_DELAY = timedelta(seconds=30)
 MAX_DELAY = timedelta(hours=6)
 
@@ -47,6 +50,15 @@ class _TimeoutConnection(Connection):
     def __init__(self, state, timeout: float) -> None:  # type: ignore[no-untyped-def]
         super().__init__(state)
         self.timeout = timeout
+
+    def __exit__(self, exc_type, exc_value, tb) -> None:  # type: ignore[no-untyped-def]
+        """Close without letting QUIT decide the outcome: once DATA was accepted, the message
+        is sent even if QUIT fails, and it must not be sent again."""
+        if self.host is not None:
+            try:
+                self.host.quit()
+            except (smtplib.SMTPException, OSError):
+                self.host.close()
 
     def configure_host(self) -> smtplib.SMTP:
         m = self.mail
@@ -75,7 +87,7 @@ def backoff(attempts: int) -> timedelta:
 
 
 def to_mail(row: OutboxMessage, sender: str) -> Message:
-    return Message(
+    message = Message(
         subject=row.subject,
         recipients=[row.recipient],
         reply_to=row.reply_to,
@@ -83,6 +95,43 @@ def to_mail(row: OutboxMessage, sender: str) -> Message:
         html=row.body_html,
         sender=sender,
     )
+    # The same Message-ID on every attempt: a receiver can tell a retry from a new message.
+    message.msgId = message_id(row, sender)
+    return message
+
+
+def message_id(row: OutboxMessage, sender: str) -> str:
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
+    created = row.created_at.strftime("%Y%m%d%H%M%S") if row.created_at else "0"
+    return f"<outbox-{row.id}.{created}@{domain}>"
+
+
+def is_permanent(exc: Exception) -> bool:
+    """A 5xx answer (every recipient refused, sender or data refused) will not change."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in exc.recipients.values()]
+        return bool(codes) and all(500 <= code < 600 for code in codes)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 500 <= exc.smtp_code < 600
+    return False
+
+
+def describe(exc: Exception) -> str:
+    """The error for staff: SMTP code and text, or the exception; never the message itself."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        answers = "; ".join(
+            f"{code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"
+            for code, text in exc.recipients.values()
+        )
+        return f"SMTPRecipientsRefused: {answers}"[:1000]
+    if isinstance(exc, smtplib.SMTPResponseException):
+        text = exc.smtp_error
+        text = text.decode(errors="replace") if isinstance(text, bytes) else str(text)
+        return f"{type(exc).__name__}: {exc.smtp_code} {text}"[:1000]
+    if isinstance(exc, TimeoutError) or isinstance(exc.__context__, TimeoutError):
+        # smtplib turns a read timeout into SMTPServerDisconnected("… timed out").
+        return f"{type(exc).__name__}: timeout, the SMTP server did not answer ({exc})"[:1000]
+    return f"{type(exc).__name__}: {exc}"[:1000]
 
 
 def mail_configured(app: Flask) -> bool:
@@ -125,11 +174,17 @@ def send_pending(
             try:
                 mailer.send(to_mail(row, sender))
             except Exception as exc:  # any failure: keep the message and try later
-                row.last_error = f"{type(exc).__name__}: {exc}"[:1000]
-                if row.attempts >= MAX_ATTEMPTS:
+                row.last_error = describe(exc)
+                permanent = is_permanent(exc)
+                if permanent or row.attempts >= MAX_ATTEMPTS:
                     row.status = "failed"
                     counts["failed"] += 1
-                    log.error("outbox message %s (%s) failed for good", row.id, row.kind)
+                    log.error(
+                        "outbox message %s (%s, application %s) failed for good after %s "
+                        "attempt(s): %s; see `flask outbox failed`",
+                        row.id, row.kind, row.application_id, row.attempts,
+                        "refused by the server (5xx)" if permanent else "retries exhausted",
+                    )
                 else:
                     row.next_attempt_at = moment + backoff(row.attempts)
                     counts["retry"] += 1
@@ -161,6 +216,35 @@ def _log_waiting(counts: dict[str, int]) -> dict[str, int]:
     return counts
 
 
+def failed_messages(session: Session) -> list[dict[str, object]]:
+    """What staff need to act on a failure: no body, and no applicant address or name.
+
+    The recipient is shown only for notifications (a branch inbox); a confirmation's recipient
+    is the applicant, whom staff find through the application's reference.
+    """
+    from forms_service.models import Application
+
+    rows = session.execute(
+        select(OutboxMessage, Application.reference, Application.branch_id)
+        .outerjoin(Application, Application.id == OutboxMessage.application_id)
+        .where(OutboxMessage.status == "failed")
+        .order_by(OutboxMessage.id)
+    ).all()
+    return [
+        {
+            "id": m.id,
+            "kind": m.kind,
+            "reference": reference or "-",
+            "branch": branch or "-",
+            "to": m.recipient if m.kind == "notification" else "(applicant)",
+            "attempts": m.attempts,
+            "created": m.created_at.strftime("%Y-%m-%d %H:%M") if m.created_at else "-",
+            "last_error": (m.last_error or "").replace("\n", " "),
+        }
+        for m, reference, branch in rows
+    ]
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(outbox_cli)
 
@@ -175,6 +259,37 @@ def send_command() -> None:
     """Deliver the due messages once."""
     counts = send_pending()
     click.echo(", ".join(f"{k}: {v}" for k, v in counts.items()))
+
+
+@outbox_cli.command("failed")
+def failed_command() -> None:
+    """List the messages that will not be delivered, for staff to follow up."""
+    with db.new_session() as session:
+        rows = failed_messages(session)
+    if not rows:
+        click.echo("No failed messages.")
+        return
+    for r in rows:
+        click.echo(
+            f"{r['id']}\t{r['kind']}\t{r['reference']}\tbranch {r['branch']}\tto {r['to']}\t"
+            f"attempts {r['attempts']}\tcreated {r['created']}\t{r['last_error']}"
+        )
+    click.echo(f"{len(rows)} failed message(s).")
+
+
+@outbox_cli.command("retry")
+@click.argument("ids", nargs=-1, type=int, required=True)
+def retry_command(ids: tuple[int, ...]) -> None:
+    """Queue failed messages again (after fixing an address or the SMTP settings)."""
+    with db.new_session() as session, session.begin():
+        rows = session.scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.id.in_(ids), OutboxMessage.status == "failed"
+            )
+        ).all()
+        for row in rows:
+            row.status, row.attempts, row.next_attempt_at = "pending", 0, datetime.now(UTC)
+    click.echo(f"{len(rows)} message(s) queued again.")
 
 
 @outbox_cli.command("worker")

@@ -1,0 +1,208 @@
+"""The privacy notice's promises as commands: purge after the retention period, export and
+erase one person's data.
+
+    flask --app forms_service privacy purge [--dry-run]
+    flask --app forms_service privacy export EMAIL
+    flask --app forms_service privacy erase EMAIL
+
+The selection logic (cut-off date, what belongs to a person) is plain functions over a
+SQLAlchemy session; the commands only print. Output names counts and references, and the
+export prints what it was asked for: the person's own data, to the operator's terminal.
+"""
+
+from __future__ import annotations
+
+import calendar
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import Session
+
+from forms_service.models import Application, OutboxMessage
+
+
+def months_before(moment: datetime, months: int) -> datetime:
+    """The same day and time `months` earlier, clamped to the month's last day (31 → 30)."""
+    index = moment.year * 12 + (moment.month - 1) - months
+    year, month = divmod(index, 12)
+    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
+    return moment.replace(year=year, month=month + 1, day=day)
+
+
+def retention_cutoff(now: datetime, retention_months: int) -> datetime:
+    """Applications whose last change is before this moment are past retention."""
+    return months_before(now, retention_months)
+
+
+def expired_application_ids(session: Session, cutoff: datetime) -> list[int]:
+    return list(
+        session.scalars(
+            select(Application.id).where(Application.updated_at < cutoff).order_by(Application.id)
+        )
+    )
+
+
+def _same_email(column: Any, email: str) -> Any:
+    return func.lower(column) == email.strip().lower()
+
+
+def applications_of(session: Session, email: str) -> list[Application]:
+    """Every application made with this e-mail address, whatever its case."""
+    query = select(Application).where(_same_email(Application.email, email))
+    return list(session.scalars(query.order_by(Application.id)))
+
+
+def messages_of(session: Session, email: str, application_ids: list[int]) -> list[OutboxMessage]:
+    """Messages about the person's applications, or addressed to or replying to them."""
+    conditions = [
+        _same_email(OutboxMessage.recipient, email),
+        _same_email(OutboxMessage.reply_to, email),
+    ]
+    if application_ids:
+        conditions.append(OutboxMessage.application_id.in_(application_ids))
+    return list(
+        session.scalars(select(OutboxMessage).where(or_(*conditions)).order_by(OutboxMessage.id))
+    )
+
+
+def _when(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+
+
+def application_record(a: Application) -> dict[str, Any]:
+    return {
+        "reference": a.reference,
+        "kind": a.kind,
+        "language": a.lang,
+        "branch": a.branch_id,
+        "email": a.email,
+        "answers": a.answers,
+        "consent": {"given_at": _when(a.consent_at), "privacy_notice_version": a.privacy_version},
+        "status": a.status,
+        "created_at": _when(a.created_at),
+        "updated_at": _when(a.updated_at),
+    }
+
+
+def message_record(m: OutboxMessage, references: dict[int, str]) -> dict[str, Any]:
+    return {
+        "id": m.id,
+        "application": references.get(m.application_id) if m.application_id else None,
+        "kind": m.kind,
+        "to": m.recipient,
+        "reply_to": m.reply_to,
+        "subject": m.subject,
+        "body_text": m.body_text,
+        "body_html": m.body_html,
+        "status": m.status,
+        "attempts": m.attempts,
+        "last_error": m.last_error,
+        "created_at": _when(m.created_at),
+        "sent_at": _when(m.sent_at),
+    }
+
+
+def export(session: Session, email: str) -> dict[str, Any]:
+    """Everything held about the person with this address (right of access)."""
+    applications = applications_of(session, email)
+    references = {a.id: a.reference for a in applications}
+    messages = messages_of(session, email, list(references))
+    return {
+        "email": email.strip(),
+        "exported_at": _when(datetime.now(UTC)),
+        "applications": [application_record(a) for a in applications],
+        "messages": [message_record(m, references) for m in messages],
+    }
+
+
+def delete_applications(session: Session, application_ids: list[int]) -> dict[str, int]:
+    """Delete applications and every message about them, in the caller's transaction."""
+    if not application_ids:
+        return {"applications": 0, "messages": 0}
+    messages = session.execute(
+        delete(OutboxMessage).where(OutboxMessage.application_id.in_(application_ids))
+    ).rowcount
+    applications = session.execute(
+        delete(Application).where(Application.id.in_(application_ids))
+    ).rowcount
+    return {"applications": applications, "messages": messages}
+
+
+def erase(session: Session, email: str) -> dict[str, int]:
+    """Delete the person's applications and every message to, from or about them."""
+    ids = [a.id for a in applications_of(session, email)]
+    stray = [m.id for m in messages_of(session, email, ids) if m.application_id not in ids]
+    counts = delete_applications(session, ids)
+    if stray:
+        counts["messages"] += session.execute(
+            delete(OutboxMessage).where(OutboxMessage.id.in_(stray))
+        ).rowcount
+    return counts
+
+
+def purge(session: Session, cutoff: datetime, dry_run: bool = False) -> dict[str, int]:
+    """Delete applications last changed before `cutoff`, with their messages."""
+    ids = expired_application_ids(session, cutoff)
+    if dry_run:
+        about = select(func.count()).where(OutboxMessage.application_id.in_(ids))
+        return {"applications": len(ids), "messages": session.scalar(about) or 0 if ids else 0}
+    return delete_applications(session, ids)
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(privacy_cli)
+
+
+@click.group("privacy", cls=AppGroup)
+def privacy_cli() -> None:
+    """Retention, access and erasure of personal data."""
+
+
+def _session() -> Session:
+    from forms_service.extensions import db
+
+    return db.new_session()
+
+
+@privacy_cli.command("purge")
+@click.option("--dry-run", is_flag=True, help="Count what would be deleted; delete nothing.")
+def purge_command(dry_run: bool) -> None:
+    """Delete applications past the retention period (data/programme.yml)."""
+    from forms_service.data import load_default
+
+    months = load_default().programme.privacy.retention_months
+    cutoff = retention_cutoff(datetime.now(UTC), months)
+    with _session() as session, session.begin():
+        counts = purge(session, cutoff, dry_run=dry_run)
+    verb = "Would delete" if dry_run else "Deleted"
+    click.echo(
+        f"{verb} {counts['applications']} application(s) and {counts['messages']} message(s) "
+        f"last changed before {cutoff:%Y-%m-%d} (retention: {months} months)."
+    )
+
+
+@privacy_cli.command("export")
+@click.argument("email")
+def export_command(email: str) -> None:
+    """Print as JSON everything held about the person with this e-mail address."""
+    with _session() as session:
+        data = export(session, email)
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@privacy_cli.command("erase")
+@click.argument("email")
+def erase_command(email: str) -> None:
+    """Delete the applications and messages of the person with this e-mail address."""
+    with _session() as session, session.begin():
+        counts = erase(session, email)
+    click.echo(
+        f"Deleted {counts['applications']} application(s) and {counts['messages']} message(s)."
+    )
