@@ -9,7 +9,7 @@ from alembic import command
 from alembic.config import Config
 from flask import Flask, current_app
 from flask.cli import AppGroup
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -30,6 +30,8 @@ class Database:
         if url.startswith("postgresql://"):
             url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
         engine = create_engine(url, pool_pre_ping=True)
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _sqlite_pragmas)
         app.extensions["forms_service.engine"] = engine
         app.extensions["forms_service.sessionmaker"] = sessionmaker(
             bind=engine, expire_on_commit=False
@@ -44,6 +46,15 @@ class Database:
     def new_session(self) -> Session:
         """A session of the current app, outside the request scope (the outbox sender)."""
         return current_app.extensions["forms_service.sessionmaker"]()
+
+
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:  # type: ignore[no-untyped-def]
+    """WAL lets readers and the outbox sender work beside a writer, with one fsync a commit.
+    synchronous stays FULL: an application that got its redirect survives a power loss."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.close()
 
 
 def alembic_config(url: str) -> Config:
