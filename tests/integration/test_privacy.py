@@ -1,0 +1,136 @@
+"""The privacy notice's promises as commands: purge after retention, export and erase a person.
+
+Runs on SQLite and PostgreSQL (the `app` fixture); the date arithmetic is tested without Flask.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from apply_support import VALID, ApplicationActions, stored
+from sqlalchemy import update
+
+from forms_service.privacy import months_before, retention_cutoff
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.mark.parametrize(
+    ("moment", "months", "expected"),
+    [
+        (datetime(2026, 11, 21, 9, 30, tzinfo=UTC), 24, datetime(2024, 11, 21, 9, 30, tzinfo=UTC)),
+        (datetime(2026, 3, 31, tzinfo=UTC), 1, datetime(2026, 2, 28, tzinfo=UTC)),
+        (datetime(2024, 2, 29, tzinfo=UTC), 12, datetime(2023, 2, 28, tzinfo=UTC)),
+        (datetime(2026, 1, 15, tzinfo=UTC), 13, datetime(2024, 12, 15, tzinfo=UTC)),
+    ],
+)
+def test_months_before_keeps_the_day_or_the_last_day_of_a_shorter_month(
+    moment: datetime, months: int, expected: datetime
+) -> None:
+    assert months_before(moment, months) == expected
+    assert retention_cutoff(moment, months) == expected
+
+
+def cli(app, *args: str) -> str:
+    result = app.test_cli_runner().invoke(args=["privacy", *args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def age(app, reference: str, **delta: float) -> None:
+    """Pretend the application was last changed some time ago."""
+    from forms_service.extensions import db
+    from forms_service.models import Application
+
+    with app.app_context():
+        when = datetime.now(UTC) - timedelta(**delta)
+        db.session.execute(
+            update(Application).where(Application.reference == reference).values(updated_at=when)
+        )
+        db.session.commit()
+
+
+def submit(app, kind: str, lang: str = "fr", **overrides) -> str:
+    response = ApplicationActions(app.test_client()).submit(kind, lang, **overrides)
+    assert response.status_code == 303
+    return response.headers["Location"].rstrip("/").rsplit("/", 1)[-1]
+
+
+def test_purge_deletes_applications_past_the_retention_in_data_with_their_messages(app) -> None:
+    from forms_service.data import load_default
+
+    months = load_default().programme.privacy.retention_months
+    old = submit(app, "mentor", email="old@example.org")
+    recent = submit(app, "mentee", email="recent@example.org")
+    today = submit(app, "partner")
+    age(app, old, days=months * 31 + 1)  # well past the retention period
+    age(app, recent, days=months * 30 - 20)  # a few weeks inside it
+
+    dry = cli(app, "purge", "--dry-run")
+    assert dry.startswith("Would delete 1 application(s) and 2 message(s)")
+    assert f"(retention: {months} months)" in dry
+    assert len(stored(app)[0]) == 3
+
+    assert cli(app, "purge").startswith("Deleted 1 application(s) and 2 message(s)")
+    applications, messages = stored(app)
+    assert sorted(a.reference for a in applications) == sorted([recent, today])
+    kept_ids = {a.id for a in applications}
+    assert len(messages) == 4 and {m.application_id for m in messages} == kept_ids
+    assert all("old@example.org" not in (m.recipient, m.reply_to) for m in messages)
+    assert cli(app, "purge").startswith("Deleted 0 application(s) and 0 message(s)")
+
+
+def test_export_prints_everything_held_about_a_person_whatever_the_case_of_the_address(
+    app,
+) -> None:
+    first = submit(app, "mentor", "nl", email="Marie.Claire@example.org")
+    second = submit(app, "volunteer", "en", email="marie.claire@example.org")
+    submit(app, "mentee", email="someone.else@example.org")
+
+    data = json.loads(cli(app, "export", "MARIE.CLAIRE@EXAMPLE.ORG"))
+    assert [a["reference"] for a in data["applications"]] == [first, second]
+    mentor = data["applications"][0]
+    assert mentor["kind"] == "mentor" and mentor["language"] == "nl"
+    assert mentor["answers"]["first_name"] == VALID["mentor"]["first_name"]
+    assert mentor["answers"]["last_name"] == VALID["mentor"]["last_name"]
+    assert mentor["answers"]["sector"] == VALID["mentor"]["sector"]
+    assert mentor["consent"]["privacy_notice_version"] == "2026-11"
+    assert datetime.fromisoformat(mentor["consent"]["given_at"]) <= datetime.now(UTC)
+    assert mentor["branch"] and mentor["created_at"] and mentor["updated_at"]
+
+    messages = data["messages"]
+    assert sorted((m["application"], m["kind"]) for m in messages) == sorted(
+        [(first, "confirmation"), (first, "notification"),
+         (second, "confirmation"), (second, "notification")]
+    )
+    for m in messages:
+        about_her = m["to"].lower() == "marie.claire@example.org" or (
+            (m["reply_to"] or "").lower() == "marie.claire@example.org"
+        )
+        assert about_her and m["subject"] and m["body_text"] and m["status"] == "pending"
+    assert "someone.else" not in json.dumps(data)
+
+
+def test_export_of_an_unknown_address_holds_nothing(app) -> None:
+    submit(app, "partner")
+    data = json.loads(cli(app, "export", "nobody@example.org"))
+    assert data["applications"] == [] and data["messages"] == []
+
+
+def test_erase_deletes_a_persons_applications_and_messages_and_nothing_else(app) -> None:
+    submit(app, "mentor", email="Jan.Peeters@example.org")
+    submit(app, "partner", email="jan.peeters@example.org")
+    other = submit(app, "mentee", email="amina@example.org")
+
+    output = cli(app, "erase", "jan.PEETERS@example.org")
+    assert output.strip() == "Deleted 2 application(s) and 4 message(s)."
+    applications, messages = stored(app)
+    assert [a.reference for a in applications] == [other]
+    assert len(messages) == 2 and {m.application_id for m in messages} == {applications[0].id}
+    data = json.loads(cli(app, "export", "jan.peeters@example.org"))
+    assert data["applications"] == [] and data["messages"] == []
+    assert cli(app, "erase", "jan.peeters@example.org").strip() == (
+        "Deleted 0 application(s) and 0 message(s)."
+    )
