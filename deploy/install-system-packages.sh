@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests drive for real, when they are missing:
-# Chromium (browser tests), PostgreSQL (database tests), nginx (production path).
+# Chromium (browser tests), PostgreSQL (database tests), nginx (production path),
+# Redis (shared rate limits).
 # Needs root (as on the project's machines and in CI); says what to do otherwise.
 set -euo pipefail
 
@@ -9,6 +10,7 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
 command -v npm >/dev/null 2>&1 || need+=(npm)
+command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || need+=(redis-server)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

@@ -39,7 +39,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         MAIL_SUPPRESS_SEND=False,
         MAIL_TIMEOUT=10.0,
         BRANCH_INBOXES={},
-        APPLY_RATE_LIMIT="30 per minute",
+        # Per visitor address, on POSTs only. People apply together from employment offices
+        # and associations behind one address: a group of 25 sending their forms, some twice
+        # after an error, fits in 30 a minute and a busy day in 300. A flood stops at 30.
+        APPLY_RATE_LIMIT="30 per minute;300 per day",
+        # memory:// on one machine; redis://host:6379/0 when several share the limits.
+        RATELIMIT_STORAGE_URI="memory://",
+        # Redis down: count in memory meanwhile rather than refuse applications.
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
         BABEL_DEFAULT_LOCALE="fr",
     )
     if test_config is None:
@@ -56,14 +63,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     mail.init_app(app)
+    # The limiter's check runs before the CSRF check: POSTs without a token count too.
+    limiter.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
-    limiter.init_app(app)
     outbox.init_app(app)
     privacy.init_app(app)
     errors.init_app(app)
     app.register_blueprint(apply.bp)
     app.jinja_env.add_extension("jinja2.ext.do")
 
+    from forms_service import security
+
+    security.init_app(app)  # headers, cookies, ProxyFix, the 405 and 429 pages
     static_site.init_app(app)  # last: the built site answers what Flask does not
     return app

@@ -53,8 +53,12 @@ def _rate_limit() -> str:
     return current_app.config["APPLY_RATE_LIMIT"]
 
 
+# On the blueprint, so it is checked before the view and before the CSRF check: a flood of
+# POSTs without a token counts too (a decorator on the view would be checked after it).
+limiter.limit(_rate_limit, methods=["POST"])(bp)
+
+
 @bp.route("/<lang>/apply/<kind>/", methods=["GET", "POST"])
-@limiter.limit(_rate_limit, methods=["POST"])
 def form(lang: str, kind: str):  # type: ignore[no-untyped-def]
     _check(lang, kind)
     form = build_form(lang, kind, request.form if request.method == "POST" else None)

@@ -14,5 +14,6 @@ db = Database()
 mail = Mail()
 csrf = CSRFProtect()
 babel = Babel()
-# In-memory limits per process; several instances would point RATELIMIT_STORAGE_URI at Redis.
-limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://")
+# The storage comes from RATELIMIT_STORAGE_URI (memory:// by default, Redis for several
+# instances); a storage_uri given here would silently win over the configuration.
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -23,7 +23,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from forms_service import eligibility
 from forms_service.data import SiteData
 from forms_service.routing import route
-from forms_service.validators import EmailAddress, OneLine, PersonName, PhoneNumber
+from forms_service.validators import EmailAddress, OneLine, PersonName, PhoneNumber, PlainText
 
 KINDS: tuple[str, ...] = ("mentor", "mentee", "partner", "volunteer")
 
@@ -255,7 +255,7 @@ class VolunteerForm(PersonForm):
     )
     message = TextAreaField(
         _l("Anything you would like to tell us? (optional)"),
-        validators=[Optional(), Length(max=3000)],
+        validators=[Optional(), Length(max=3000), PlainText()],
     )
 
 
@@ -296,7 +296,7 @@ class PartnerForm(ApplicationForm):
     message = TextAreaField(
         _l("What would you like to tell us?"),
         description=_l("A few lines about your organisation and your idea are enough."),
-        validators=[required(_l("Enter a message")), Length(max=3000)],
+        validators=[required(_l("Enter a message")), Length(max=3000), PlainText()],
     )
 
 

@@ -47,14 +47,45 @@ def normalise_phone(value: str, region: str | None) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+# Bidirectional embeddings, overrides and isolates (U+202E turns "gpj.exe" around): never
+# typed by people, even in Arabic or Hebrew; the marks U+200E/U+200F stay allowed.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_CONFUSABLE_SCRIPTS = {"LATIN", "CYRILLIC", "GREEK"}
+
+
+def has_bidi_controls(value: str) -> bool:
+    return bool(_BIDI_CONTROLS.search(value))
+
+
+def mixes_confusable_scripts(label: str) -> bool:
+    """A domain label that mixes Latin, Cyrillic or Greek letters ("pаypal" with a Cyrillic
+    "а") imitates another domain; browsers refuse to display such labels too."""
+    scripts = {
+        unicodedata.name(ch, "?").split(" ", 1)[0] for ch in label if ch.isalpha()
+    }
+    return len(scripts & _CONFUSABLE_SCRIPTS) > 1
+
+
 def normalise_email(value: str) -> str | None:
-    """The normalised address, or None when it is not a valid address (no DNS lookup)."""
-    if has_control_chars(value):
+    """The normalised address, or None when it is not a valid address (no DNS lookup).
+
+    Letters outside ASCII before the @ need SMTPUTF8, which mail servers rarely offer: such a
+    confirmation could never be delivered (and the branch's notification, whose Reply-To it
+    is, neither), so the form asks for another address. Internationalised domains are fine
+    (sent as punycode) unless a label mixes look-alike scripts.
+    """
+    if has_control_chars(value) or has_bidi_controls(value):
         return None
     try:
-        return validate_email(value, check_deliverability=False).normalized
+        address = validate_email(value, check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError:
         return None
+    if any(mixes_confusable_scripts(label) for label in address.domain.split(".")):
+        return None
+    return address.normalized
+
+
+INVISIBLE_CHARACTERS = _l("Remove the invisible control characters from your answer.")
 
 
 class OneLine:
@@ -64,8 +95,25 @@ class OneLine:
         self.message = message
 
     def __call__(self, form: Form, field: Field) -> None:
-        if field.data and has_control_chars(str(field.data)):
+        text = str(field.data or "")
+        if _LINE_BREAKS.search(text):
             raise StopValidation(self.message or _l("Write this on one line."))
+        if has_control_chars(text) or has_bidi_controls(text):
+            raise StopValidation(self.message or INVISIBLE_CHARACTERS)
+
+
+class PlainText:
+    """Several lines allowed; NUL and other control characters or direction overrides not
+    (PostgreSQL text cannot hold NUL, and they have no place in a message to people)."""
+
+    def __init__(self, message: str | None = None) -> None:
+        self.message = message
+
+    def __call__(self, form: Form, field: Field) -> None:
+        text = str(field.data or "")
+        stripped = text.replace("\r", "").replace("\n", "").replace("\t", "")
+        if has_control_chars(stripped) or has_bidi_controls(text):
+            raise StopValidation(self.message or INVISIBLE_CHARACTERS)
 
 
 class PersonName:

@@ -1,0 +1,95 @@
+"""Security headers, cookie settings, the reverse proxy, and the 405 and 429 pages.
+
+Behind one proxy (nginx, deploy/) the app trusts exactly one hop of X-Forwarded-For,
+-Proto and -Host (ProxyFix): the rate limits key on the visitor's address, HTTPS requests
+are seen as HTTPS (HSTS, Secure cookies, Flask-WTF's same-origin Referer check), and the
+host is the public one. FLASK_PROXY_HOPS=0 when nothing sits in front of the service (a
+client could otherwise choose its own address for the rate limits).
+
+The session cookie (it holds the CSRF token; Flask-WTF sets no cookie of its own) is
+HttpOnly and SameSite=Lax, and Secure whenever the request came over HTTPS. Flask's
+SESSION_COOKIE_SECURE is static, so it is decided per request here; setting
+FLASK_SESSION_COOKIE_SECURE=true forces it on every response (production behind HTTPS).
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, render_template, request
+from flask.sessions import SecureCookieSessionInterface
+from werkzeug.exceptions import MethodNotAllowed, TooManyRequests
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from forms_service.static_site import language_of_path
+
+# No inline script or style anywhere in the service's templates: nothing needs 'unsafe-inline'.
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'self'",
+    "object-src 'none'",
+])
+HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    # Same-origin requests keep the full Referer, which Flask-WTF checks on HTTPS POSTs.
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+# As the site's nginx configuration sends it.
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+class PerRequestSecureSessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session whose Secure flag follows the request's scheme."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
+
+
+def add_security_headers(response: Response) -> Response:
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
+    if request.endpoint != "static":
+        # Pages may hold what a person typed (a form sent back with errors): never cached.
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def method_not_allowed(error: MethodNotAllowed):  # type: ignore[no-untyped-def]
+    """PUT, DELETE … on a form: a page in the URL's language, with the Allow header."""
+    lang = language_of_path(request.path)
+    response = Response(
+        render_template("apply/not_allowed.html", lang=lang, kind=None), 405
+    )
+    response.headers["Allow"] = ", ".join(error.valid_methods or ["GET", "POST"])
+    return response
+
+
+def too_many_requests(error: TooManyRequests):  # type: ignore[no-untyped-def]
+    """A flood from one address: a page in the URL's language that repeats nothing sent."""
+    lang = language_of_path(request.path)
+    return render_template("apply/too_many.html", lang=lang, kind=None), 429
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("PROXY_HOPS", 1)
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.session_interface = PerRequestSecureSessionInterface()
+    hops = int(app.config["PROXY_HOPS"])
+    if hops:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
+        )
+    app.after_request(add_security_headers)
+    app.register_error_handler(MethodNotAllowed, method_not_allowed)
+    app.register_error_handler(TooManyRequests, too_many_requests)
