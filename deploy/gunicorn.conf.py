@@ -20,3 +20,6 @@ forwarded_allow_ips = "127.0.0.1"
 accesslog = "-"
 # No query strings or bodies in the log: requests carry personal data only in POST bodies.
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
+# gunicorn 24+ opens a control socket at one fixed path per user ($HOME/.gunicorn/gunicorn.ctl):
+# two instances on one machine would take it from each other. Nothing here uses it.
+control_socket_disable = True

@@ -1,0 +1,184 @@
+"""A real gunicorn worker killed with SIGKILL in the middle of a load of submissions.
+
+Every submission that got its redirect must be stored with its two outbox messages; a person
+who saw an error and pressed send again must not be stored twice.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+import requests
+from apply_support import HIDDEN, VALID, make_app, stored
+from pg import free_port
+
+pytestmark = pytest.mark.integration
+
+PROJECT = Path(__file__).resolve().parents[2]
+GUNICORN = PROJECT / ".venv" / "bin" / "gunicorn"
+CLIENTS = 6
+PER_CLIENT = 6
+KILL_AFTER = 12  # redirects received before a worker is killed
+KINDS = ("mentor", "mentee", "partner", "volunteer")
+
+
+def children(pid: int) -> set[int]:
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.add(int(entry.name))
+    return found
+
+
+def wait_until(check, timeout: float, what: str):  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+def gunicorn(database_url: str, tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen, str]]:
+    """gunicorn with the production config, two workers, on a free loopback port."""
+    app = make_app(database_url)  # SQLite: creates the schema; PostgreSQL: done per session
+    app.extensions["forms_service.engine"].dispose()
+    port = free_port()
+    env = {
+        **os.environ,
+        "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "2",
+        "FLASK_DATABASE_URL": database_url, "FLASK_SECRET_KEY": "kill-test-secret",
+        "FLASK_SITE_DIR": "/nonexistent", "FLASK_RATELIMIT_ENABLED": "false",
+    }
+    env.pop("FLASK_MAIL_SERVER", None)
+    log = (tmp_path / "gunicorn.log").open("wb")
+    process = subprocess.Popen(
+        [str(GUNICORN), "-c", str(PROJECT / "deploy" / "gunicorn.conf.py"),
+         "forms_service:create_app()"],
+        cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+
+    def ready() -> bool:
+        assert process.poll() is None, (tmp_path / "gunicorn.log").read_text()
+        try:
+            return requests.get(f"{base}/fr/apply/mentor/", timeout=10).status_code == 200
+        except requests.RequestException:
+            return False
+
+    try:
+        wait_until(ready, 20, "gunicorn to answer")
+        wait_until(lambda: len(children(process.pid)) == 2, 10, "two workers")
+        yield base, process, database_url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+class Load:
+    """Clients that each open a form, fill it in and send it, as people do."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.lock = threading.Lock()
+        self.redirected: dict[str, str] = {}  # submission token -> thanks URL
+        self.tokens: set[str] = set()
+        self.errors = 0
+        self.enough = threading.Event()
+
+    def person(self, client: int) -> None:
+        session = requests.Session()
+        for n in range(PER_CLIENT):
+            kind = KINDS[(client + n) % len(KINDS)]
+            url = f"{self.base}/en/apply/{kind}/"
+            data = {**VALID[kind], "email": f"c{client}n{n}@example.org"}
+            data.update(dict(HIDDEN.findall(self.get(session, url).text)))
+            with self.lock:
+                self.tokens.add(data["submission_token"])
+            for _attempt in range(4):  # an error page: the person sends the form again
+                try:
+                    response = session.post(url, data=data, allow_redirects=False, timeout=10)
+                except requests.RequestException:
+                    with self.lock:
+                        self.errors += 1
+                    continue
+                if response.status_code == 303:
+                    with self.lock:
+                        self.redirected[data["submission_token"]] = response.headers["Location"]
+                        if len(self.redirected) >= KILL_AFTER:
+                            self.enough.set()
+                    break
+                with self.lock:
+                    self.errors += 1
+            time.sleep(0.02)
+
+    def get(self, session: requests.Session, url: str) -> requests.Response:
+        for _ in range(4):
+            try:
+                response = session.get(url, timeout=10)
+                if response.status_code == 200:
+                    return response
+            except requests.RequestException:
+                pass
+            with self.lock:
+                self.errors += 1
+        raise AssertionError(f"could not open {url}")
+
+
+def test_a_worker_killed_mid_load_loses_no_submission_that_was_redirected(gunicorn) -> None:
+    base, master, database_url = gunicorn
+    load = Load(base)
+    started = time.monotonic()
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        futures = [pool.submit(load.person, c) for c in range(CLIENTS)]
+        assert load.enough.wait(30), "the load never got going"
+        workers = children(master.pid)
+        victim = min(workers)
+        os.kill(victim, signal.SIGKILL)
+        at_kill = len(load.redirected)
+        for future in futures:
+            future.result(timeout=60)
+    assert time.monotonic() - started < 60
+    assert at_kill < CLIENTS * PER_CLIENT  # killed in the middle of the load
+
+    # gunicorn replaced the killed worker.
+    wait_until(lambda: victim not in children(master.pid) and len(children(master.pid)) == 2,
+               10, "a new worker")
+
+    checker = make_app(database_url)
+    applications, messages = stored(checker)
+    checker.extensions["forms_service.engine"].dispose()
+    by_reference = {a.reference: a for a in applications}
+    for token, location in load.redirected.items():
+        reference = location.rstrip("/").rsplit("/", 1)[-1]
+        application = by_reference.get(reference)
+        assert application is not None, f"{reference} got a redirect but was not stored"
+        assert application.submission_token == token
+        kinds = sorted(m.kind for m in messages if m.application_id == application.id)
+        assert kinds == ["confirmation", "notification"]
+    # Sending again after an error never stored a second copy, and nothing is half stored.
+    assert len({a.submission_token for a in applications}) == len(applications)
+    assert {a.submission_token for a in applications} <= load.tokens
+    assert len(messages) == 2 * len(applications)
+    assert len(load.redirected) == CLIENTS * PER_CLIENT
+
