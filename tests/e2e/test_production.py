@@ -1,0 +1,219 @@
+"""The production setup on loopback: Debian's nginx with deploy/nginx.conf.template serves the
+built site and proxies the forms to gunicorn running deploy/gunicorn.conf.py.
+
+A missing nginx fails the run (never a skip), like every other prerequisite.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import require
+from sitebuild import PROJECT, built_site_or_fail
+
+NGINX = Path("/usr/sbin/nginx")
+GUNICORN = PROJECT / ".venv" / "bin" / "gunicorn"
+TEMPLATE = PROJECT / "deploy" / "nginx.conf.template"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def render_template(site_dir: Path, upstream: str, listen: str) -> str:
+    """What `envsubst '${SITE_DIR} ${APP_UPSTREAM} ${LISTEN}'` does, and nothing more."""
+    text = TEMPLATE.read_text()
+    for name, value in (("SITE_DIR", str(site_dir)), ("APP_UPSTREAM", upstream),
+                        ("LISTEN", listen)):
+        text = text.replace("${" + name + "}", value)
+    return text
+
+
+def main_config(root: Path, site_conf: Path) -> str:
+    """The nginx.conf around the site's server block, every writable path under `root`."""
+    user = "user root;\n" if os.geteuid() == 0 else ""  # pytest's tmp dirs are 0700
+    temp = "\n".join(
+        f"    {kind}_temp_path {root}/{kind}_temp;"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    return f"""{user}worker_processes 1;
+pid {root}/nginx.pid;
+error_log {root}/error.log warn;
+events {{ worker_connections 64; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log {root}/access.log;
+{temp}
+    include {site_conf};
+}}
+"""
+
+
+def wait_for(url: str, process: subprocess.Popen, log: Path, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert process.poll() is None, log.read_text()
+        try:
+            with urllib.request.urlopen(url, timeout=10):
+                return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.2)
+    raise AssertionError(f"{url} never answered:\n{log.read_text()}")
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="module")
+def production(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
+    require(NGINX, "nginx", "Install Debian's nginx package (make test does it).")
+    root = tmp_path_factory.mktemp("production")
+    nginx_port, app_port = free_port(), free_port()
+    base = f"http://127.0.0.1:{nginx_port}"
+    site = built_site_or_fail(tmp_path_factory, site_url=f"{base}/")
+    database = root / "forms.sqlite3"
+
+    env = {
+        **os.environ,
+        "GUNICORN_BIND": f"127.0.0.1:{app_port}", "GUNICORN_WORKERS": "2",
+        "FLASK_DATABASE_URL": f"sqlite:///{database}", "FLASK_SECRET_KEY": "production-test",
+        "FLASK_SITE_DIR": str(site),
+    }
+    env.pop("FLASK_MAIL_SERVER", None)
+    flask = PROJECT / ".venv" / "bin" / "flask"
+    subprocess.run([str(flask), "--app", "forms_service", "db", "upgrade"], cwd=PROJECT, env=env,
+                   check=True, capture_output=True, timeout=60)
+    app_log = root / "gunicorn.log"
+    with app_log.open("wb") as out:
+        gunicorn = subprocess.Popen(
+            [str(GUNICORN), "-c", "deploy/gunicorn.conf.py", "forms_service:create_app()"],
+            cwd=PROJECT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_for(f"http://127.0.0.1:{app_port}/fr/apply/mentor/", gunicorn, app_log)
+        site_conf = root / "duo.conf"
+        site_conf.write_text(
+            render_template(site, f"127.0.0.1:{app_port}", f"127.0.0.1:{nginx_port}")
+        )
+        conf = root / "nginx.conf"
+        conf.write_text(main_config(root, site_conf))
+        check = subprocess.run([str(NGINX), "-t", "-p", str(root), "-c", str(conf)],
+                               capture_output=True, text=True)
+        assert check.returncode == 0, check.stderr
+        nginx_log = root / "nginx.out"
+        with nginx_log.open("wb") as out:
+            nginx = subprocess.Popen(
+                [str(NGINX), "-p", str(root), "-c", str(conf), "-g", "daemon off;"],
+                stdout=out, stderr=subprocess.STDOUT,
+            )
+        try:
+            wait_for(f"{base}/", nginx, nginx_log)
+            yield {"base": base, "database": database, "root": root, "app_log": app_log}
+        finally:
+            stop(nginx)
+    finally:
+        stop(gunicorn)
+
+
+def fetch(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def test_nginx_serves_a_site_page_gzipped_with_a_strict_csp(production) -> None:
+    status, headers, body = fetch(f"{production['base']}/nl/", **{"Accept-Encoding": "gzip"})
+    assert status == 200
+    assert headers["Content-Encoding"] == "gzip"
+    page = gzip.decompress(body).decode()
+    assert '<html lang="nl"' in page and 'href="/nl/apply/mentor/"' in page
+    csp = headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Server"] == "nginx"  # no version
+
+
+@pytest.mark.parametrize(
+    ("path", "lang", "text"),
+    [("/nl/bestaat-niet/", "nl", "Pagina niet gevonden"), ("/niet/", "fr", "Page introuvable")],
+)
+def test_a_missing_page_is_the_404_of_its_language(production, path, lang, text) -> None:
+    status, _, body = fetch(production["base"] + path)
+    page = body.decode()
+    assert status == 404
+    assert f'<html lang="{lang}"' in page and text in page
+
+
+def test_a_person_goes_from_the_site_to_the_form_and_the_thank_you_page_through_nginx(
+    production, browser
+) -> None:
+    from sqlalchemy import create_engine, text
+
+    base = production["base"]
+    context = browser.new_context(locale="nl-BE")
+    page = context.new_page()
+    try:
+        responses: list = []
+        page.on("response", lambda response: responses.append(response))
+        page.goto(f"{base}/nl/")
+        page.locator('a[href="/nl/apply/mentor/"]').first.click()
+        page.wait_for_url(f"{base}/nl/apply/mentor/")
+        assert page.locator("html").get_attribute("lang") == "nl"
+        page.fill("#first_name", "Griet")
+        page.fill("#last_name", "Van den Broeck")
+        page.fill("#birth_year", "1962")
+        page.fill("#email", "griet@example.org")
+        page.fill("#phone", "0470 12 34 56")
+        page.check("#country")  # the first radio: Belgium
+        page.fill("#postcode", "9000")
+        page.fill("#sector", "Boekhouding")
+        page.check("#languages-1")
+        page.check("#availability-2")
+        page.check("#consent")
+        page.click("button[type=submit]")
+        page.wait_for_url(re.compile(rf"^{base}/nl/apply/mentor/thanks/DUO-[A-Z0-9]{{6}}/$"))
+        body = page.inner_text("main")
+        assert "Bedankt, we hebben uw aanmelding ontvangen" in body
+        assert "Gent" in body
+        reference = re.search(r"DUO-[A-Z0-9]{6}", page.url).group(0)
+        # Every response came through nginx, and the form's stylesheet loaded.
+        assert all(r.headers.get("server") == "nginx" for r in responses)
+        assert any("/forms-static/" in r.url and r.status == 200 for r in responses)
+    finally:
+        context.close()
+
+    engine = create_engine(f"sqlite:///{production['database']}")
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT a.branch_id, count(m.id) FROM application a "
+                 "JOIN outbox_message m ON m.application_id = a.id "
+                 "WHERE a.reference = :r GROUP BY a.branch_id"), {"r": reference}
+        ).all()
+    engine.dispose()
+    assert rows == [("ghent", 2)]
+    # gunicorn logged the proxied requests: no query string, no body.
+    log = Path(production["app_log"]).read_text()
+    assert '"POST /nl/apply/mentor/" 303' in log and "griet@example.org" not in log
