@@ -5,6 +5,8 @@ cd "$(dirname "$0")/.."
 BIN=${BIN:-.venv/bin}
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
+# gunicorn is reached directly here, with no proxy in front: trust no X-Forwarded-For.
+export FLASK_PROXY_HOPS=${FLASK_PROXY_HOPS:-0}
 
 # The schema first (Alembic), so the workers never race to create it.
 "$BIN/flask" --app forms_service db upgrade
@@ -16,4 +18,5 @@ WORKER_PID=$!
 trap 'kill "$WORKER_PID" 2>/dev/null || true' EXIT INT TERM
 
 echo "Serving the site and the application service on http://$HOST:$PORT/"
-"$BIN/gunicorn" --bind "$HOST:$PORT" --workers 2 --access-logfile - 'forms_service:create_app()'
+GUNICORN_BIND="$HOST:$PORT" GUNICORN_WORKERS=${GUNICORN_WORKERS:-2} \
+  "$BIN/gunicorn" -c deploy/gunicorn.conf.py 'forms_service:create_app()'
