@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,6 +30,9 @@ NOT_ANSWERS = {"csrf_token", "submission_token", "website", "consent"}
 
 def new_reference() -> str:
     return "DUO-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+
+
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 def new_submission_token() -> str:
@@ -88,7 +92,10 @@ def find_by_token(token: str) -> Application | None:
 
 def submit(form: ApplicationForm, kind: str, lang: str, site: SiteData) -> Application:
     """Store a valid application with its messages; a resent form returns the first one."""
-    token = form.submission_token.data or new_submission_token()
+    token = form.submission_token.data or ""
+    if not TOKEN_SHAPE.fullmatch(token):
+        # Not a token this service wrote (the column holds 64 characters): a fresh one.
+        token = new_submission_token()
     existing = find_by_token(token)
     if existing is not None:
         return existing

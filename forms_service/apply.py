@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 
 from forms_service import applications
 from forms_service.data import LANGUAGES, load_default
@@ -95,7 +95,10 @@ def csrf_failed(error: CSRFError):  # type: ignore[no-untyped-def]
     """An expired or missing token: the form comes back filled, with a fresh token."""
     args = request.view_args or {}
     lang, kind = args.get("lang"), args.get("kind")
-    if request.endpoint != "apply.form" or lang not in LANGUAGES or kind not in KINDS:
+    if request.endpoint == "apply.form" and (lang not in LANGUAGES or kind not in KINDS):
+        # A POST to a form that does not exist is not found, token or not.
+        return current_app.handle_http_exception(NotFound())
+    if request.endpoint != "apply.form":
         return error.description, 400
     form = build_form(lang, kind, request.form)
     from flask_babel import gettext as _

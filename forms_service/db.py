@@ -29,7 +29,8 @@ class Database:
         url = app.config["DATABASE_URL"]
         if url.startswith("postgresql://"):
             url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-        engine = create_engine(url, pool_pre_ping=True)
+        # hide_parameters: an error's message (logged) never carries the applicant's answers.
+        engine = create_engine(url, pool_pre_ping=True, hide_parameters=True)
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
         app.extensions["forms_service.engine"] = engine

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, render_template, request
 from flask.sessions import SecureCookieSessionInterface
+from flask_babel import force_locale
 from werkzeug.exceptions import MethodNotAllowed, TooManyRequests
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -67,9 +68,9 @@ def add_security_headers(response: Response) -> Response:
 def method_not_allowed(error: MethodNotAllowed):  # type: ignore[no-untyped-def]
     """PUT, DELETE … on a form: a page in the URL's language, with the Allow header."""
     lang = language_of_path(request.path)
-    response = Response(
-        render_template("apply/not_allowed.html", lang=lang, kind=None), 405
-    )
+    with force_locale(lang):  # no view arguments here: the locale selector cannot tell
+        page = render_template("apply/not_allowed.html", lang=lang, kind=None)
+    response = Response(page, 405)
     response.headers["Allow"] = ", ".join(error.valid_methods or ["GET", "POST"])
     return response
 
@@ -77,7 +78,8 @@ def method_not_allowed(error: MethodNotAllowed):  # type: ignore[no-untyped-def]
 def too_many_requests(error: TooManyRequests):  # type: ignore[no-untyped-def]
     """A flood from one address: a page in the URL's language that repeats nothing sent."""
     lang = language_of_path(request.path)
-    return render_template("apply/too_many.html", lang=lang, kind=None), 429
+    with force_locale(lang):
+        return render_template("apply/too_many.html", lang=lang, kind=None), 429
 
 
 def init_app(app: Flask) -> None:
