@@ -19,8 +19,11 @@ PAGES = expected_pages()
 
 @pytest.fixture(scope="module")
 def site_page(browser, base_url: str) -> Iterator[Page]:
-    """One French-speaking desktop tab reused by the tests that do not depend on storage."""
-    context = browser.new_context(locale="fr-BE", viewport={"width": 1280, "height": 900})
+    """One French-speaking desktop tab reused by the tests that do not depend on storage.
+    The CSP is bypassed only so that axe, the test's own script, can be injected."""
+    context = browser.new_context(
+        locale="fr-BE", viewport={"width": 1280, "height": 900}, bypass_csp=True
+    )
     yield context.new_page()
     context.close()
 
