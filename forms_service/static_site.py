@@ -31,8 +31,19 @@ def init_app(app: Flask) -> None:
     site_dir = Path(app.config["SITE_DIR"])
     if not site_dir.is_dir():
         return
+    from forms_service.security import HEADERS  # imports this module: bound late
+
+    def site_headers(headers, path: str, url: str) -> None:  # type: ignore[no-untyped-def]
+        """The headers nginx sends with the site in production (deploy/nginx.conf.template)."""
+        for name, value in HEADERS.items():
+            headers.setdefault(name, value)
+
     app.wsgi_app = WhiteNoise(  # type: ignore[method-assign]
-        app.wsgi_app, root=str(site_dir), index_file=True, autorefresh=app.debug
+        app.wsgi_app,
+        root=str(site_dir),
+        index_file=True,
+        autorefresh=app.debug,
+        add_headers_function=site_headers,
     )
 
     @app.errorhandler(404)

@@ -213,3 +213,25 @@ def test_a_360_px_wide_screen_needs_no_horizontal_scrolling(
     phone_page.goto(base_url + path)
     width = phone_page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"{path} is {width} px wide"
+
+
+# --- Content-Security-Policy ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/", "/nl/impact/", "/en/branches/ghent/"])
+def test_site_pages_carry_a_strict_csp_and_break_none_of_it(browser, base_url: str, path: str):
+    """The headers nginx sends in production also come with `make serve`; the theme's
+    scripts, the search worker and the language offer all run without 'unsafe-inline'."""
+    context = browser.new_context(locale="nl-BE")
+    page = context.new_page()
+    violations: list[str] = []
+    page.on("console", lambda m: "Content Security Policy" in m.text and violations.append(m.text))
+    response = page.goto(base_url + path)
+    assert response is not None
+    csp = response.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert response.headers["x-content-type-options"] == "nosniff"
+    page.locator("input.md-search__input").press_sequentially("mentor", delay=30)
+    page.wait_for_selector(".md-search-result__item")
+    assert violations == []
+    context.close()
