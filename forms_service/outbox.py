@@ -34,16 +34,34 @@ MAX_DELAY = timedelta(hours=6)
 class Mailer(Protocol):
     def send(self, message: Message) -> None: ...
 
+    def close(self) -> None: ...
+
 
 class SmtpMailer:
-    """Flask-Mail over SMTP, with a socket timeout so a stuck server cannot hang the sender."""
+    """Flask-Mail over SMTP, with a socket timeout so a stuck server cannot hang the sender.
+
+    One SMTP session serves a whole pass (a new session per message was most of the cost);
+    after any error the session is dropped and the next message opens a fresh one.
+    """
 
     def __init__(self, timeout: float) -> None:
         self.timeout = timeout
+        self._connection: _TimeoutConnection | None = None
 
     def send(self, message: Message) -> None:
-        with _TimeoutConnection(current_app.extensions["mail"], self.timeout) as connection:
-            connection.send(message)
+        if self._connection is None:
+            connection = _TimeoutConnection(current_app.extensions["mail"], self.timeout)
+            self._connection = connection.__enter__()
+        try:
+            self._connection.send(message)
+        except Exception:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self._connection is not None:
+            connection, self._connection = self._connection, None
+            connection.__exit__(None, None, None)
 
 
 class _TimeoutConnection(Connection):
@@ -79,6 +97,9 @@ class FakeMailer:
 
     def send(self, message: Message) -> None:
         self.sent.append(message)
+
+    def close(self) -> None:
+        pass
 
 
 def backoff(attempts: int) -> timedelta:
@@ -164,6 +185,16 @@ def send_pending(
         return _log_waiting(counts)
     mailer = mailer or SmtpMailer(app.config["MAIL_TIMEOUT"])
     sender = app.config["MAIL_DEFAULT_SENDER"]
+    try:
+        _send_due(mailer, sender, counts, limit, now)
+    finally:
+        mailer.close()
+    return counts
+
+
+def _send_due(
+    mailer: Mailer, sender: str, counts: dict[str, int], limit: int, now: datetime | None
+) -> None:
     for _ in range(limit):
         with db.new_session() as session, session.begin():
             moment = now or datetime.now(UTC)
@@ -198,7 +229,6 @@ def send_pending(
                 row.last_error = None
                 counts["sent"] += 1
                 log.info("outbox message %s (%s) sent", row.id, row.kind)
-    return counts
 
 
 def _log_waiting(counts: dict[str, int]) -> dict[str, int]:

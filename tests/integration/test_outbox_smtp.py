@@ -22,9 +22,11 @@ class Inbox:
     def __init__(self) -> None:
         self.messages: list[email.message.EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
+        self.peers: list[tuple[str, int]] = []  # the client's address: one per SMTP session
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
         self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        self.peers.append(session.peer)
         self.messages.append(
             email.message_from_bytes(envelope.content, policy=email.policy.default)
         )
@@ -151,6 +153,18 @@ class RefusingMailer:
 
     def send(self, message) -> None:
         raise ConnectionRefusedError("refused")
+
+    def close(self) -> None:
+        pass
+
+
+def test_one_smtp_session_carries_every_message_of_a_pass(mail_app, smtp: SmtpServer) -> None:
+    actions = ApplicationActions(mail_app.test_client())
+    for kind in ("mentor", "partner", "volunteer"):
+        actions.submit(kind, "nl")
+    assert "sent: 6" in run_send(mail_app)
+    assert len(smtp.inbox.messages) == 6
+    assert len(set(smtp.inbox.peers)) == 1
 
 
 def test_a_message_is_marked_failed_after_the_last_attempt(app) -> None:
