@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask, request
 
 from forms_service import static_site
+from forms_service.secret import instance_secret_key
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -26,7 +27,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the WSGI app; configuration from FLASK_* environment variables."""
     app = Flask(__name__, instance_relative_config=True, static_url_path="/forms-static")
     app.config.from_mapping(
-        SECRET_KEY="dev-only-not-secret",
         SITE_DIR=str(PROJECT_DIR / "site"),
         DATABASE_URL="sqlite:///" + os.path.join(app.instance_path, "forms.sqlite3"),
         MAX_CONTENT_LENGTH=64 * 1024,
@@ -54,6 +54,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
     os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
     if app.logger.level == logging.NOTSET:
         # Flask's handler on the "forms_service" logger; INFO so waiting messages are logged.
         app.logger.setLevel(logging.INFO)
