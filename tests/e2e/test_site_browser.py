@@ -215,6 +215,21 @@ def test_a_360_px_wide_screen_needs_no_horizontal_scrolling(
     assert width <= 360, f"{path} is {width} px wide"
 
 
+@pytest.mark.parametrize("path", ["/", "/impact/", "/nl/branches/ghent/", "/en/faq/"])
+def test_text_stays_usable_at_200_percent_zoom(browser, base_url: str, path: str):
+    """A 1280 x 900 window zoomed to 200 % lays the page out in 640 x 450 CSS pixels."""
+    context = browser.new_context(viewport={"width": 640, "height": 450}, device_scale_factor=2)
+    page = context.new_page()
+    page.goto(base_url + path)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 640
+    assert page.locator("h1").first.is_visible()
+    # The navigation stays reachable: the drawer button is shown instead of the sidebar.
+    assert page.locator('label.md-header__button[for="__drawer"]').is_visible()
+    body_text = "parseFloat(getComputedStyle(document.querySelector('.md-typeset')).fontSize)"
+    assert page.evaluate(body_text) >= 14
+    context.close()
+
+
 # --- Content-Security-Policy ----------------------------------------------------------------
 
 
