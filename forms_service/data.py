@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
@@ -194,9 +195,13 @@ class Branches(Strict):
         info = self.countries.get(country) if country else None  # type: ignore[call-overload]
         return self.get(info.head_office if info else self.organisation_head_office)
 
-    def inbox_of(self, branch: Branch) -> str:
-        """The branch's inbox, else its country's head office's, else the organisation's."""
+    def inbox_of(self, branch: Branch, overrides: Mapping[str, str] | None = None) -> str:
+        """The branch's inbox, else its country's head office's, else the organisation's;
+        at each step an operator's override (branch id -> address) wins over the data."""
+        overrides = overrides or {}
         for candidate in (branch, self.head_office(branch.country), self.head_office(None)):
+            if overrides.get(candidate.id):
+                return overrides[candidate.id]
             if candidate.inbox:
                 return str(candidate.inbox)
         raise DataError("branches.yml: the organisation's head office has no inbox")

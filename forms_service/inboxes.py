@@ -20,11 +20,5 @@ def overrides() -> Mapping[str, str]:
 def inbox_of(
     branches: Branches, branch: Branch, configured: Mapping[str, str] | None = None
 ) -> str:
-    """The branch's inbox, else its country's head office's, else the organisation's."""
-    configured = overrides() if configured is None else configured
-    for candidate in (branch, branches.head_office(branch.country), branches.head_office(None)):
-        if configured.get(candidate.id):
-            return configured[candidate.id]
-        if candidate.inbox:
-            return str(candidate.inbox)
-    return branches.inbox_of(branch)
+    """Branches.inbox_of with the deployment's overrides (FLASK_BRANCH_INBOXES)."""
+    return branches.inbox_of(branch, overrides() if configured is None else configured)

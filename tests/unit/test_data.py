@@ -68,6 +68,15 @@ def test_the_project_data_loads():
             "impact.yml", lambda c: figure(c, "stable_job").pop("year"),
             ["impact.yml", "stable_job", "year"], id="figure-without-year",
         ),
+        pytest.param(
+            "branches.yml", lambda c: branch(c, "mechelen")["postcodes"][0].update(to=2700),
+            ["branches.yml", "mechelen", "postcodes[0]", "ends before it starts"],
+            id="postcode-range-reversed",
+        ),
+        pytest.param(
+            "programme.yml", lambda c: c["eligibility"]["mentee"]["NL"].pop("max_age"),
+            ["programme.yml", "mentee.NL.max_age"], id="mentee-age-range-without-maximum",
+        ),
     ],
 )
 def test_a_broken_data_file_fails_naming_the_file_the_entry_and_the_field(
@@ -101,6 +110,14 @@ def test_a_figure_with_an_unknown_source_is_rejected(tmp_path: Path):
     assert "impact.yml" in message
     assert "sroi" in message
     assert "rumour" in message
+
+
+def test_a_file_that_is_not_yaml_is_named(tmp_path: Path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    (data / "programme.yml").write_text("eligibility: [\n", encoding="utf-8")
+    with pytest.raises(DataError, match="programme.yml: is not valid YAML"):
+        load(data)
 
 
 def test_a_missing_data_file_is_named(tmp_path: Path):
