@@ -158,6 +158,21 @@ class RefusingMailer:
         pass
 
 
+def test_a_long_paragraph_without_line_breaks_still_reaches_the_branch(
+    mail_app, smtp: SmtpServer
+) -> None:
+    """SMTP refuses lines over 998 characters (aiosmtpd answers 500): bodies are wrapped."""
+    paragraph = " ".join(["Nous orientons des jeunes vers le programme."] * 60)  # 2,700 chars
+    assert len(paragraph) > 998 and "\n" not in paragraph
+    ApplicationActions(mail_app.test_client()).submit("partner", "fr", message=paragraph)
+    assert "sent: 2" in run_send(mail_app)
+    notification = next(m for m in smtp.inbox.messages if m["To"] == "brussels@duoforajob.be")
+    text = notification.get_body(("plain",)).get_content()
+    html = notification.get_body(("html",)).get_content()
+    assert paragraph in text
+    assert paragraph in html
+
+
 def test_one_smtp_session_carries_every_message_of_a_pass(mail_app, smtp: SmtpServer) -> None:
     actions = ApplicationActions(mail_app.test_client())
     for kind in ("mentor", "partner", "volunteer"):
