@@ -96,9 +96,8 @@ def submit(form: ApplicationForm, kind: str, lang: str, site: SiteData) -> Appli
     if not TOKEN_SHAPE.fullmatch(token):
         # Not a token this service wrote (the column holds 64 characters): a fresh one.
         token = new_submission_token()
-    existing = find_by_token(token)
-    if existing is not None:
-        return existing
+    # A resent form (back, then send again) is caught by the unique token on insert below,
+    # so the common case, a first send, costs no extra query.
     branch = form.routed_branch()
     answers = answers_of(form)
     now = datetime.now(UTC)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from typing import Any
 
+from babel import support
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -18,6 +21,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
+from wtforms.i18n import messages_path
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from forms_service import eligibility
@@ -79,8 +83,19 @@ ROLE_CHOICES = options(
 )
 
 
+@functools.cache
+def wtforms_translations(locale: str) -> support.Translations:
+    """WTForms' own messages in a language, read once per process (Flask-WTF reads the
+    catalogue from disk again on every request)."""
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
 class ApplicationForm(FlaskForm):
     """Fields every form shares: consent, the branch choice, the resend token and the honeypot."""
+
+    class Meta:
+        def get_translations(self, form: Any) -> support.Translations:
+            return wtforms_translations(str(get_locale()))
 
     # Read by the service: an identical token means the same form was sent again.
     submission_token = HiddenField()
