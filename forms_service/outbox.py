@@ -6,6 +6,7 @@ Logs carry message ids and kinds only, never an address, a name or a phone numbe
 from __future__ import annotations
 
 import logging
+import os
 import smtplib
 import time
 from datetime import UTC, datetime, timedelta
@@ -176,6 +177,8 @@ def mail_configured(app: Flask) -> bool:
 # this many twice (SMTP is at-least-once anyway; the stable Message-ID lets receivers tell);
 # in exchange a pass needs a twentieth of the commits and, on PostgreSQL, round trips.
 BATCH = 20
+# Messages one pass of the worker handles before it checks whether to sleep.
+PASS_LIMIT = 100
 
 
 def _claim(session: Session, now: datetime, size: int) -> list[OutboxMessage]:
@@ -258,6 +261,17 @@ def _deliver(
         row.last_error = None
         counts["sent"] += 1
         log.info("outbox message %s (%s) sent", row.id, row.kind)
+
+
+def drain(mailer: Mailer | None = None) -> int:
+    """Pass after pass until one finds fewer than PASS_LIMIT due messages: a backlog goes out
+    at once rather than a pass per interval. Returns how many were sent."""
+    sent = 0
+    while True:
+        counts = send_pending(mailer, limit=PASS_LIMIT)
+        sent += counts["sent"]
+        if counts["sent"] + counts["retry"] + counts["failed"] < PASS_LIMIT:
+            return sent
 
 
 def _log_waiting(counts: dict[str, int]) -> dict[str, int]:
@@ -353,14 +367,20 @@ def retry_command(ids: tuple[int, ...]) -> None:
 
 @outbox_cli.command("worker")
 @click.option("--interval", default=10.0, show_default=True, help="Seconds between passes.")
-def worker_command(interval: float) -> None:
+@click.option(
+    "--nice", "niceness", default=10, show_default=True,
+    help="CPU priority below the web workers': e-mail can wait a moment, visitors cannot.",
+)
+def worker_command(interval: float, niceness: int) -> None:
     """Keep delivering until stopped."""
+    if niceness:
+        os.nice(niceness)
     log.info("outbox worker started (every %s s)", interval)
     waiting_logged: set[int] = set()
     while True:
         try:
             if mail_configured(current_app):
-                send_pending()
+                drain()
             else:
                 # Without SMTP, say once per message that it waits; nothing is lost.
                 with db.new_session() as session:

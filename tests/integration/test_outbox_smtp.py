@@ -173,6 +173,19 @@ def test_a_long_paragraph_without_line_breaks_still_reaches_the_branch(
     assert paragraph in html
 
 
+def test_the_worker_drains_a_backlog_larger_than_one_pass(app) -> None:
+    """A burst of applications goes out in one go, not one pass per interval."""
+    from forms_service.outbox import PASS_LIMIT, FakeMailer, drain
+
+    actions = ApplicationActions(app.test_client())
+    for _ in range(PASS_LIMIT // 2 + 5):  # two messages each: more than one pass
+        actions.submit("volunteer", "en")
+    mailer = FakeMailer()
+    with app.app_context():
+        assert drain(mailer) == 2 * (PASS_LIMIT // 2 + 5)
+    assert all(m.status == "sent" for m in stored(app)[1])
+
+
 def test_one_smtp_session_carries_every_message_of_a_pass(mail_app, smtp: SmtpServer) -> None:
     actions = ApplicationActions(mail_app.test_client())
     for kind in ("mentor", "partner", "volunteer"):
