@@ -103,7 +103,10 @@ def run_step(host: str, step: dict[str, Any]) -> dict[str, Any]:
     runner = env.create_local_runner()
     users = int(step["users"])
     start = time.monotonic()
-    runner.start(users, spawn_rate=max(users * 20, 100))
+    pace = float(step.get("pace", 0))
+    # Paced users start spread over one period (1/pace s): started together, they would fire
+    # in synchronized bursts of `users` requests instead of at an even rate.
+    runner.start(users, spawn_rate=users * pace if pace > 0 else max(users * 20, 100))
     gevent.sleep(step["warmup"] + step["duration"])
     runner.quit()
     lo, hi = start + step["warmup"], start + step["warmup"] + step["duration"]

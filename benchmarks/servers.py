@@ -95,13 +95,18 @@ def db_upgrade(env: dict[str, str]) -> None:
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict[str, str], workers: int = 2, log: Path | None = None) -> Iterator[int]:
-    """gunicorn with sync workers on the benchmark app (the service plus a trivial route)."""
+def gunicorn(
+    env: dict[str, str], workers: int = 2, log: Path | None = None, access: Path | None = None
+) -> Iterator[int]:
+    """gunicorn with sync workers on the benchmark app (the service plus a trivial route).
+    `access` gets one line per request: method, path, status, microseconds spent in gunicorn."""
     port = free_port()
     out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115
+    timing = ["--access-logfile", str(access), "--access-logformat", "%(m)s %(U)s %(s)s %(D)s"]
     proc = subprocess.Popen(
         [str(BIN / "gunicorn"), "--bind", f"{HOST}:{port}", "--workers", str(workers),
-         "--worker-class", "sync", "--log-level", "warning", "bench_app:create_app()"],
+         "--worker-class", "sync", "--log-level", "warning", *(timing if access else []),
+         "bench_app:create_app()"],
         env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
     )
     try:
