@@ -151,11 +151,13 @@ def outbox_messages(
         name=name,
         kind=application.kind,
     )
+    branch_inbox = header_safe(inbox_of(site.branches, branch))
     confirmation = OutboxMessage(
         application_id=application.id,
         kind="confirmation",
         recipient=header_safe(application.email),
-        reply_to=None,
+        # The confirmation invites questions: a reply reaches the branch, not the sender.
+        reply_to=branch_inbox,
         subject=header_safe(
             render_template("email/confirmation_subject.txt", **context).strip()
         ),
@@ -168,7 +170,7 @@ def outbox_messages(
         notification = OutboxMessage(
             application_id=application.id,
             kind="notification",
-            recipient=header_safe(inbox_of(site.branches, branch)),
+            recipient=branch_inbox,
             reply_to=header_safe(application.email),
             subject=header_safe(
                 render_template("email/notification_subject.txt", **context).strip()

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from aiosmtpd.controller import Controller
 from apply_support import VALID, ApplicationActions, make_app, stored
-from pg import free_port
+from localservers import free_port
 
 pytestmark = pytest.mark.integration
 
@@ -86,7 +86,8 @@ def test_sender_delivers_both_messages_with_the_right_headers(mail_app, smtp: Sm
     confirmation, notification = smtp.inbox.messages
     reference = stored(mail_app)[0][0].reference
     assert confirmation["To"] == VALID["partner"]["email"]
-    assert confirmation["Reply-To"] is None
+    # A question sent in reply to the confirmation reaches the branch's inbox.
+    assert confirmation["Reply-To"] == "brussels@duoforajob.be"
     assert confirmation["Subject"] == f"Votre candidature à DUO for a JOB ({reference})"
     assert notification["To"] == "brussels@duoforajob.be"
     assert notification["Reply-To"] == VALID["partner"]["email"]
