@@ -15,8 +15,13 @@ export FLASK_PROXY_HOPS=${FLASK_PROXY_HOPS:-0}
 # set and otherwise logs that messages wait. It stops when this script stops.
 "$BIN/flask" --app forms_service outbox worker --interval "${OUTBOX_INTERVAL:-10}" &
 WORKER_PID=$!
-trap 'kill "$WORKER_PID" 2>/dev/null || true' EXIT INT TERM
 
 echo "Serving the site and the application service on http://$HOST:$PORT/"
 GUNICORN_BIND="$HOST:$PORT" GUNICORN_WORKERS=${GUNICORN_WORKERS:-2} \
-  "$BIN/gunicorn" -c deploy/gunicorn.conf.py 'forms_service:create_app()'
+  "$BIN/gunicorn" -c deploy/gunicorn.conf.py 'forms_service:create_app()' &
+GUNICORN_PID=$!
+
+# Ctrl-C, or a TERM sent to this script alone, stops both. bash runs a trap only between
+# commands, so gunicorn runs in the background and the script waits for it.
+trap 'kill "$GUNICORN_PID" "$WORKER_PID" 2>/dev/null || true' EXIT INT TERM
+wait "$GUNICORN_PID"
