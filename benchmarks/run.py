@@ -133,9 +133,9 @@ def measure_pages(s: Settings, m: Measures, site_dir: Path, work: Path) -> dict[
     servers.db_upgrade(env)
     out: dict[str, Any] = {}
     with servers.gunicorn(env, log=work / "pages-gunicorn.log") as app_port, \
-            servers.nginx(site_dir, app_port) as (port, source):
+            servers.nginx(site_dir, app_port) as port:
         base = f"http://{servers.HOST}:{port}"
-        out["server"] = f"nginx ({source}) in front of gunicorn"
+        out["server"] = "nginx (deploy/nginx.conf.template) in front of gunicorn"
         out["weights"] = pages.page_weights(base, s.page_langs, settle=not s.smoke)
         for key, w in out["weights"].items():
             kb = w["bytes"] / 1024
@@ -158,7 +158,7 @@ def measure_service(s: Settings, m: Measures, db: str, site_dir: Path,
     if db == "sqlite":
         url = f"sqlite:///{work / 'service.sqlite3'}"
     else:
-        cluster = servers.Postgres()
+        cluster = servers.postgres()
         url = cluster.start()
     log_dir = work / db
     log_dir.mkdir(exist_ok=True)

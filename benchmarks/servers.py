@@ -7,66 +7,30 @@ stopped (by its own pid) when its context manager exits.
 from __future__ import annotations
 
 import contextlib
-import glob
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "benchmarks"
 BIN = Path(sys.executable).parent
-HOST = "127.0.0.1"
+# The benchmarks start, wait for and stop their servers with the same helpers as the tests
+# (tests/localservers.py), so both run PostgreSQL and nginx the same way.
+sys.path.append(str(ROOT / "tests"))
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
-def wait_for_port(port: int, timeout: float = 20.0, proc: subprocess.Popen | None = None) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"{proc.args!r} exited with {proc.returncode} before listening")
-        with contextlib.suppress(OSError), socket.create_connection((HOST, port), timeout=0.5):
-            return
-        time.sleep(0.05)
-    raise TimeoutError(f"nothing listens on {HOST}:{port} after {timeout} s")
-
-
-def wait_for_http(url: str, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except urllib.error.HTTPError:
-            return  # it answers: good enough
-        except OSError:
-            time.sleep(0.1)
-    raise TimeoutError(f"{url} did not answer after {timeout} s")
-
-
-def stop(proc: subprocess.Popen, timeout: float = 10.0) -> None:
-    """SIGTERM, then SIGKILL; only this process (and its own group when it leads one)."""
-    if proc.poll() is not None:
-        return
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(5)
+import localservers  # noqa: E402
+from localservers import (  # noqa: E402
+    HOST,
+    PostgresCluster,
+    free_port,
+    stop,
+    wait_for_http,
+    wait_for_port,
+)
 
 
 def service_env(database_url: str, site_dir: Path | str, **extra: str) -> dict[str, str]:
@@ -110,8 +74,7 @@ def gunicorn(
         env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
     )
     try:
-        wait_for_port(port, proc=proc)
-        wait_for_http(f"http://{HOST}:{port}/bench/trivial")
+        wait_for_http(f"http://{HOST}:{port}/bench/trivial", proc, log)
         yield port
     finally:
         stop(proc)
@@ -142,124 +105,27 @@ def smtp_sink(port: int | None = None) -> Iterator[int]:
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     try:
-        wait_for_port(port, proc=proc)
+        wait_for_port(port, proc)
         yield port
     finally:
         stop(proc)
 
 
-NGINX_FALLBACK = """
-server {
-    listen ${LISTEN};
-    root ${SITE_DIR};
-    index index.html;
-    gzip on;
-    gzip_comp_level 6;
-    gzip_min_length 512;
-    gzip_proxied any;
-    gzip_types text/css application/javascript application/json image/svg+xml text/xml
-               application/xml text/plain;
-    location ~ ^/(fr|nl|en)/apply/ {
-        proxy_pass http://${APP_UPSTREAM};
-        proxy_set_header Host $host;
-    }
-    location / { try_files $uri $uri/ =404; }
-}
-"""
-
-
-def nginx_site_config(site_dir: Path, app_port: int, listen: str) -> tuple[str, str]:
-    """The project's deploy/ config when there is one (as production), else a minimal one."""
-    template = ROOT / "deploy" / "nginx.conf.template"
-    source = "deploy/nginx.conf.template"
-    if not template.is_file():
-        text, source = NGINX_FALLBACK, "benchmarks/servers.py (no deploy/nginx.conf.template)"
-    else:
-        text = template.read_text()
-    for name, value in {
-        "SITE_DIR": str(site_dir), "APP_UPSTREAM": f"{HOST}:{app_port}", "LISTEN": listen,
-    }.items():
-        text = text.replace("${" + name + "}", value)
-    return text, source
-
-
 @contextlib.contextmanager
-def nginx(site_dir: Path, app_port: int) -> Iterator[tuple[int, str]]:
-    """nginx serving site_dir with gzip and proxying the forms to gunicorn."""
-    exe = shutil.which("nginx") or "/usr/sbin/nginx"
-    port = free_port()
-    prefix = Path(tempfile.mkdtemp(prefix="duo-bench-nginx-"))
-    site_conf, source = nginx_site_config(site_dir, app_port, f"{HOST}:{port}")
-    (prefix / "duo.conf").write_text(site_conf)
-    temp_paths = "\n".join(
-        f"    {kind}_temp_path {prefix}/{kind};"
-        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    # As root, workers would drop to "nobody" and could not read a private temp folder.
-    user = "user root;\n" if os.geteuid() == 0 else ""
-    (prefix / "nginx.conf").write_text(
-        f"{user}worker_processes 1;\npid {prefix}/nginx.pid;\nerror_log {prefix}/error.log;\n"
-        "events { worker_connections 512; }\n"
-        "http {\n    include /etc/nginx/mime.types;\n"
-        "    default_type application/octet-stream;\n    access_log off;\n    sendfile on;\n"
-        f"{temp_paths}\n    include {prefix}/duo.conf;\n}}\n"
-    )
-    proc = subprocess.Popen(
-        [exe, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
+def nginx(site_dir: Path, app_port: int) -> Iterator[int]:
+    """nginx with deploy/nginx.conf.template (as production) serving site_dir with gzip and
+    proxying the forms to gunicorn; no access log (its cost is not the site's)."""
+    root = Path(tempfile.mkdtemp(prefix="duo-bench-nginx-"))
     try:
-        wait_for_port(port, proc=proc)
-        yield port, source
+        with localservers.nginx(
+            root, site_dir, app_port, worker_connections=512, access_log=False
+        ) as port:
+            yield port
     finally:
-        stop(proc)
-        shutil.rmtree(prefix, ignore_errors=True)
+        shutil.rmtree(root, ignore_errors=True)
 
 
-def pg_bin_dir() -> Path | None:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    return Path(found[-1]).parent if found else None
-
-
-class Postgres:
-    """A throwaway cluster (initdb + pg_ctl) on loopback; as root it runs as user postgres.
-
-    Default durability settings (fsync on): the figures are those of a real server.
-    """
-
-    def __init__(self) -> None:
-        bin_dir = pg_bin_dir()
-        if bin_dir is None:
-            raise RuntimeError(
-                "PostgreSQL is not installed: run ./deploy/install-system-packages.sh as root"
-            )
-        self.bin_dir = bin_dir
-        self.root = Path(tempfile.mkdtemp(prefix="duo-bench-pg-"))
-        self.data = self.root / "data"
-        self.port = free_port()
-
-    def _run(self, *args: str) -> None:
-        cmd = list(args)
-        if os.geteuid() == 0:
-            cmd = ["runuser", "-u", "postgres", "--", *cmd]  # PostgreSQL refuses root
-        subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=self.root)
-
-    def start(self) -> str:
-        if os.geteuid() == 0:
-            shutil.chown(self.root, "postgres", "postgres")
-        self._run(
-            str(self.bin_dir / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres",
-            "-E", "UTF8", "--no-sync", "--locale=C.UTF-8",
-        )
-        options = f"-p {self.port} -k {self.root} -c listen_addresses={HOST}"
-        self._run(
-            str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-o", options,
-            "-l", str(self.root / "server.log"), "-w", "start",
-        )
-        return f"postgresql://postgres@{HOST}:{self.port}/postgres"
-
-    def stop(self) -> None:
-        try:
-            self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-m", "fast", "stop")
-        finally:
-            shutil.rmtree(self.root, ignore_errors=True)
+def postgres() -> PostgresCluster:
+    """A throwaway cluster with PostgreSQL's default durability settings (fsync on): the
+    figures are those of a real server."""
+    return PostgresCluster(durable=True)

@@ -1,4 +1,5 @@
-"""What the service tests share: an app on a given database, and a person's actions."""
+"""What the service tests share: an app on a given database, valid answers for each form,
+and a person's actions (with the test client, or in a browser)."""
 
 from __future__ import annotations
 
@@ -58,6 +59,26 @@ VALID: dict[str, dict[str, Any]] = {
         availability=["weekday_evening"], consent="y",
     ),
 }
+
+
+# Answered by ticking: radios and checkboxes (the first option carries the field's id, the
+# others <id>-1, <id>-2…), picked here by their value.
+TICKED = {"country", "heard_from", "partnership_type", "role", "languages", "availability",
+          "consent"}
+
+
+def fill_in(page: Any, kind: str, **overrides: Any) -> None:
+    """Type valid answers into the open `kind` form in a browser (a Playwright page):
+    VALID[kind] with `overrides`; None leaves a question unanswered."""
+    answers = {**VALID[kind], **overrides}
+    for name, value in answers.items():
+        if value is None:
+            continue
+        if name not in TICKED:
+            page.fill(f"#{name}", value)
+            continue
+        for choice in value if isinstance(value, list) else [value]:
+            page.check(f'input[name="{name}"][value="{choice}"]')
 
 
 @dataclass

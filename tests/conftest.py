@@ -10,7 +10,7 @@ import pytest
 from apply_support import ApplicationActions, make_app
 from flask import Flask
 from flask.testing import FlaskClient
-from pg import PostgresCluster, pg_bin_dir
+from localservers import PostgresCluster, pg_bin_dir
 from sqlalchemy import create_engine, text
 
 

@@ -4,12 +4,12 @@ Debian's Chromium through Playwright. A missing prerequisite fails; it never ski
 from __future__ import annotations
 
 import os
-import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from localservers import free_port
 from sitebuild import PROJECT, built_site_or_fail
 from werkzeug.serving import make_server
 
@@ -38,9 +38,7 @@ def require(path: Path, what: str, fix: str) -> None:
 
 @pytest.fixture(scope="session")
 def server_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return free_port()
 
 
 @pytest.fixture(scope="session")

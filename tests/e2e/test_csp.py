@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from test_apply_flow import THANKS, fill_mentor
+from apply_support import fill_in
+from test_apply_flow import THANKS, mentor_answers
 
 
 def watch_csp(page) -> list[str]:  # type: ignore[no-untyped-def]
@@ -43,7 +44,7 @@ def test_the_form_page_has_no_csp_violation_and_still_submits(page, base_url: st
     # An error state first, then a full submission.
     page.click("button[type=submit]")
     page.wait_for_selector(".error-summary")
-    fill_mentor(page, "nl")
+    fill_in(page, "mentor", **mentor_answers("nl"))
     page.click("button[type=submit]")
     page.wait_for_url(re.compile(r"/nl/apply/mentor/thanks/DUO-[A-Z0-9]{6}/$"))
     assert THANKS["nl"] in page.inner_text("main")

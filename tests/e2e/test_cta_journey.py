@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from apply_support import fill_in
 
 LANGS = ("fr", "nl", "en")
 # The site page whose call to action opens each form.
@@ -23,37 +24,9 @@ def site_url(base_url: str, lang: str, path: str) -> str:
     return f"{base_url}/{path}" if lang == "fr" else f"{base_url}/{lang}/{path}"
 
 
-def fill_person(page, postcode: str) -> None:
-    page.fill("#first_name", "Amira")
-    page.fill("#last_name", "El Idrissi")
-    page.fill("#email", "amira@example.org")
-    page.fill("#phone", "0470 12 34 56")
-    page.check("#country")  # the first choice: Belgium
-    page.fill("#postcode", postcode)
-
-
-def fill_form(page, kind: str, postcode: str) -> None:
-    """The answers a person gives on each kind of form (Belgium, the given postcode)."""
-    if kind == "partner":
-        page.fill("#organisation", "Maison de quartier")
-        page.fill("#contact_name", "Amira El Idrissi")
-        page.fill("#email", "amira@example.org")
-        page.fill("#phone", "0470 12 34 56")
-        page.check("#country")
-        page.fill("#postcode", postcode)
-        page.check("#partnership_type")
-        page.fill("#message", "Nous orientons des jeunes vers le programme.")
-    elif kind == "volunteer":
-        fill_person(page, postcode)
-        page.check("#role")
-        page.check("#availability")
-    else:
-        fill_person(page, postcode)
-        page.fill("#birth_year", "1960" if kind == "mentor" else "2001")
-        page.fill("#sector", "Logistique")
-        page.check("#languages")
-        page.check("#availability")
-    page.check("#consent")
+def in_belgium(postcode: str) -> dict[str, str]:
+    """Answers for a person in Belgium (a Belgian phone number, the given postcode)."""
+    return {"country": "BE", "postcode": postcode, "phone": "0470 12 34 56"}
 
 
 @pytest.mark.parametrize("kind", PAGE_OF_KIND)
@@ -66,7 +39,7 @@ def test_a_call_to_action_leads_through_the_form_to_the_thank_you_page(
     page.wait_for_url(f"{base_url}/{lang}/apply/{kind}/")
     assert page.locator("html").get_attribute("lang") == lang
 
-    fill_form(page, kind, postcode="9000")
+    fill_in(page, kind, **in_belgium("9000"))  # Ghent
     page.click("button[type=submit]")
 
     page.wait_for_url(re.compile(rf"/{lang}/apply/{kind}/thanks/DUO-[A-Z0-9]{{6}}/$"))
@@ -85,7 +58,7 @@ def test_a_branch_pages_call_to_action_sends_the_application_to_that_branch(
     page.wait_for_url(re.compile(rf"/{lang}/apply/mentor/\?branch=liege$"))
     assert page.locator("#branch").input_value() == "liege"
 
-    fill_form(page, "mentor", postcode="1050")
+    fill_in(page, "mentor", **in_belgium("1050"))  # Brussels
     page.click("button[type=submit]")
 
     page.wait_for_url(re.compile(rf"/{lang}/apply/mentor/thanks/DUO-[A-Z0-9]{{6}}/$"))

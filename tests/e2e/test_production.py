@@ -9,77 +9,18 @@ from __future__ import annotations
 import gzip
 import os
 import re
-import socket
 import subprocess
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from apply_support import fill_in
+from localservers import NGINX, free_port, nginx, stop, wait_for_http
 from sitebuild import PROJECT, built_site_or_fail
 
-NGINX = Path("/usr/sbin/nginx")
 GUNICORN = PROJECT / ".venv" / "bin" / "gunicorn"
-TEMPLATE = PROJECT / "deploy" / "nginx.conf.template"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def render_template(site_dir: Path, upstream: str, listen: str) -> str:
-    """What `envsubst '${SITE_DIR} ${APP_UPSTREAM} ${LISTEN}'` does, and nothing more."""
-    text = TEMPLATE.read_text()
-    for name, value in (("SITE_DIR", str(site_dir)), ("APP_UPSTREAM", upstream),
-                        ("LISTEN", listen)):
-        text = text.replace("${" + name + "}", value)
-    return text
-
-
-def main_config(root: Path, site_conf: Path) -> str:
-    """The nginx.conf around the site's server block, every writable path under `root`."""
-    user = "user root;\n" if os.geteuid() == 0 else ""  # pytest's tmp dirs are 0700
-    temp = "\n".join(
-        f"    {kind}_temp_path {root}/{kind}_temp;"
-        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    return f"""{user}worker_processes 1;
-pid {root}/nginx.pid;
-error_log {root}/error.log warn;
-events {{ worker_connections 64; }}
-http {{
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    access_log {root}/access.log;
-{temp}
-    include {site_conf};
-}}
-"""
-
-
-def wait_for(url: str, process: subprocess.Popen, log: Path, timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert process.poll() is None, log.read_text()
-        try:
-            with urllib.request.urlopen(url, timeout=10):
-                return
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.2)
-    raise AssertionError(f"{url} never answered:\n{log.read_text()}")
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 @pytest.fixture(scope="module")
@@ -111,27 +52,9 @@ def production(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, o
             cwd=PROJECT, env=env, stdout=out, stderr=subprocess.STDOUT,
         )
     try:
-        wait_for(f"http://127.0.0.1:{app_port}/fr/apply/mentor/", gunicorn, app_log)
-        site_conf = root / "duo.conf"
-        site_conf.write_text(
-            render_template(site, f"127.0.0.1:{app_port}", f"127.0.0.1:{nginx_port}")
-        )
-        conf = root / "nginx.conf"
-        conf.write_text(main_config(root, site_conf))
-        check = subprocess.run([str(NGINX), "-t", "-p", str(root), "-c", str(conf)],
-                               capture_output=True, text=True)
-        assert check.returncode == 0, check.stderr
-        nginx_log = root / "nginx.out"
-        with nginx_log.open("wb") as out:
-            nginx = subprocess.Popen(
-                [str(NGINX), "-p", str(root), "-c", str(conf), "-g", "daemon off;"],
-                stdout=out, stderr=subprocess.STDOUT,
-            )
-        try:
-            wait_for(f"{base}/", nginx, nginx_log)
+        wait_for_http(f"http://127.0.0.1:{app_port}/fr/apply/mentor/", gunicorn, app_log)
+        with nginx(root, site, app_port, nginx_port):
             yield {"base": base, "database": database, "root": root, "app_log": app_log}
-        finally:
-            stop(nginx)
     finally:
         stop(gunicorn)
 
@@ -184,17 +107,8 @@ def test_a_person_goes_from_the_site_to_the_form_and_the_thank_you_page_through_
         page.locator('a[href="/nl/apply/mentor/"]').first.click()
         page.wait_for_url(f"{base}/nl/apply/mentor/")
         assert page.locator("html").get_attribute("lang") == "nl"
-        page.fill("#first_name", "Griet")
-        page.fill("#last_name", "Van den Broeck")
-        page.fill("#birth_year", "1962")
-        page.fill("#email", "griet@example.org")
-        page.fill("#phone", "0470 12 34 56")
-        page.check("#country")  # the first radio: Belgium
-        page.fill("#postcode", "9000")
-        page.fill("#sector", "Boekhouding")
-        page.check("#languages-1")
-        page.check("#availability-2")
-        page.check("#consent")
+        fill_in(page, "mentor", first_name="Griet", last_name="Van den Broeck",
+                email="griet@example.org", postcode="9000", sector="Boekhouding")
         page.click("button[type=submit]")
         page.wait_for_url(re.compile(rf"^{base}/nl/apply/mentor/thanks/DUO-[A-Z0-9]{{6}}/$"))
         body = page.inner_text("main")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from apply_support import VALID, ApplicationActions, make_app, stored
-from pg import free_port
+from localservers import free_port
 
 pytestmark = pytest.mark.integration
 

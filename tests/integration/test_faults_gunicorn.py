@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import requests
 from apply_support import HIDDEN, VALID, make_app, stored
-from pg import free_port
+from localservers import free_port, stop, wait_for_http
 
 pytestmark = pytest.mark.integration
 
@@ -66,33 +66,20 @@ def gunicorn(database_url: str, tmp_path: Path) -> Iterator[tuple[str, subproces
         "FLASK_SITE_DIR": "/nonexistent", "FLASK_RATELIMIT_ENABLED": "false",
     }
     env.pop("FLASK_MAIL_SERVER", None)
-    log = (tmp_path / "gunicorn.log").open("wb")
-    process = subprocess.Popen(
-        [str(GUNICORN), "-c", str(PROJECT / "deploy" / "gunicorn.conf.py"),
-         "forms_service:create_app()"],
-        cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
+    log = tmp_path / "gunicorn.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [str(GUNICORN), "-c", str(PROJECT / "deploy" / "gunicorn.conf.py"),
+             "forms_service:create_app()"],
+            cwd=PROJECT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
-
-    def ready() -> bool:
-        assert process.poll() is None, (tmp_path / "gunicorn.log").read_text()
-        try:
-            return requests.get(f"{base}/fr/apply/mentor/", timeout=10).status_code == 200
-        except requests.RequestException:
-            return False
-
     try:
-        wait_until(ready, 20, "gunicorn to answer")
+        wait_for_http(f"{base}/fr/apply/mentor/", process, log)
         wait_until(lambda: len(children(process.pid)) == 2, 10, "two workers")
         yield base, process, database_url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+        stop(process)
 
 
 class Load:

@@ -1,0 +1,210 @@
+"""Real servers on 127.0.0.1 for the tests and the benchmarks: a free port, waiting until a
+server answers, stopping it, a throwaway PostgreSQL cluster, and nginx with the project's
+deploy/nginx.conf.template. Each server is stopped by its own pid, never by name."""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+HOST = "127.0.0.1"
+PROJECT = Path(__file__).resolve().parent.parent
+NGINX = Path(shutil.which("nginx") or "/usr/sbin/nginx")
+NGINX_TEMPLATE = PROJECT / "deploy" / "nginx.conf.template"
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on (yet)."""
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def stop(process: subprocess.Popen, timeout: float = 10.0) -> None:
+    """SIGTERM, then SIGKILL after `timeout` seconds; only this process."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def _wait(ready: Callable[[], bool], what: str, process: subprocess.Popen | None,
+          log: Path | None, timeout: float) -> None:
+    """Poll `ready` until it is true; fail early, with the server's log, if `process` exits."""
+    def output() -> str:
+        return f":\n{log.read_text(errors='replace')}" if log and log.is_file() else ""
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(
+                f"{process.args!r} exited with {process.returncode} before {what}{output()}"
+            )
+        if ready():
+            return
+        time.sleep(0.05)
+    raise TimeoutError(f"not {what} after {timeout} s{output()}")
+
+
+def wait_for_port(port: int, process: subprocess.Popen | None = None, log: Path | None = None,
+                  timeout: float = 20.0) -> None:
+    """Until something accepts connections on HOST:port (for servers that are not HTTP)."""
+    def ready() -> bool:
+        try:
+            with socket.create_connection((HOST, port), timeout=0.5):
+                return True
+        except OSError:
+            return False
+
+    _wait(ready, f"listening on {HOST}:{port}", process, log, timeout)
+
+
+def wait_for_http(url: str, process: subprocess.Popen | None = None, log: Path | None = None,
+                  timeout: float = 20.0) -> None:
+    """Until a GET of `url` succeeds (2xx after redirects)."""
+    def ready() -> bool:
+        try:
+            with urllib.request.urlopen(url, timeout=10):
+                return True
+        except OSError:  # refused, reset, timed out, or an HTTP error status
+            return False
+
+    _wait(ready, f"answering {url}", process, log, timeout)
+
+
+# -- PostgreSQL ---------------------------------------------------------------------------
+
+
+def pg_bin_dir() -> Path | None:
+    """The newest installed Debian PostgreSQL's bin/ (initdb, pg_ctl), if any."""
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    return Path(found[-1]).parent if found else None
+
+
+class PostgresCluster:
+    """initdb + pg_ctl in a temporary directory, on loopback; as root, the server runs as user
+    postgres. durable=False (the tests) turns fsync and friends off for speed; durable=True
+    (the benchmarks) keeps PostgreSQL's defaults, so figures are those of a real server."""
+
+    def __init__(self, bin_dir: Path | None = None, durable: bool = False) -> None:
+        bin_dir = bin_dir or pg_bin_dir()
+        if bin_dir is None:
+            raise RuntimeError(
+                "PostgreSQL is not installed: run ./deploy/install-system-packages.sh as root"
+            )
+        self.bin_dir = bin_dir
+        self.durable = durable
+        self.root = Path(tempfile.mkdtemp(prefix="duo-pg-"))
+        self.data = self.root / "data"
+        self.port = free_port()
+        self.as_root = os.geteuid() == 0
+
+    def _run(self, *args: str) -> None:
+        cmd = list(args)
+        if self.as_root:
+            # PostgreSQL refuses to run as root.
+            cmd = ["runuser", "-u", "postgres", "--", *cmd]
+        subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=self.root)
+
+    def start(self) -> str:
+        """Start the cluster; returns its SQLAlchemy URL."""
+        if self.as_root:
+            shutil.chown(self.root, "postgres", "postgres")
+        self._run(
+            str(self.bin_dir / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres",
+            "-E", "UTF8", "--no-sync", "--locale=C.UTF-8",
+        )
+        options = f"-p {self.port} -k {self.root} -c listen_addresses={HOST}"
+        if not self.durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        self._run(
+            str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-o", options,
+            "-l", str(self.root / "server.log"), "-w", "start",
+        )
+        return f"postgresql+psycopg://postgres@{HOST}:{self.port}/postgres"
+
+    def stop(self) -> None:
+        """Stop the server (a clean shutdown when durable) and delete its files."""
+        mode = "fast" if self.durable else "immediate"
+        try:
+            self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-m", mode, "stop")
+        finally:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+
+# -- nginx --------------------------------------------------------------------------------
+
+
+def nginx_site_config(site_dir: Path, upstream: str, listen: str) -> str:
+    """deploy/nginx.conf.template as `envsubst '${SITE_DIR} ${APP_UPSTREAM} ${LISTEN}'`
+    renders it, and nothing more."""
+    text = NGINX_TEMPLATE.read_text()
+    for name, value in (("SITE_DIR", str(site_dir)), ("APP_UPSTREAM", upstream),
+                        ("LISTEN", listen)):
+        text = text.replace("${" + name + "}", value)
+    return text
+
+
+def nginx_main_config(root: Path, site_conf: Path, worker_connections: int = 64,
+                      access_log: bool = True) -> str:
+    """The nginx.conf around the site's server block, every writable path under `root`."""
+    # As root, workers would drop to "nobody" and could not read a private (0700) folder.
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    temp = "\n".join(
+        f"    {kind}_temp_path {root}/{kind}_temp;"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    access = f"{root}/access.log" if access_log else "off"
+    return f"""{user}worker_processes 1;
+pid {root}/nginx.pid;
+error_log {root}/error.log warn;
+events {{ worker_connections {worker_connections}; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log {access};
+    sendfile on;
+{temp}
+    include {site_conf};
+}}
+"""
+
+
+@contextlib.contextmanager
+def nginx(root: Path, site_dir: Path, app_port: int, port: int | None = None,
+          worker_connections: int = 64, access_log: bool = True) -> Iterator[int]:
+    """nginx in the foreground serving site_dir and proxying the forms to HOST:app_port, its
+    files under `root` (checked with `nginx -t` first); yields the port it listens on."""
+    port = port or free_port()
+    site_conf = root / "duo.conf"
+    site_conf.write_text(nginx_site_config(site_dir, f"{HOST}:{app_port}", f"{HOST}:{port}"))
+    conf = root / "nginx.conf"
+    conf.write_text(nginx_main_config(root, site_conf, worker_connections, access_log))
+    check = subprocess.run([str(NGINX), "-t", "-p", str(root), "-c", str(conf)],
+                           capture_output=True, text=True)
+    if check.returncode != 0:
+        raise RuntimeError(f"nginx -t rejects {conf}:\n{check.stderr}")
+    log = root / "nginx.out"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [str(NGINX), "-p", str(root), "-c", str(conf), "-g", "daemon off;"],
+            stdout=out, stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_for_http(f"http://{HOST}:{port}/", process, log)
+        yield port
+    finally:
+        stop(process)
