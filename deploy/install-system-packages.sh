@@ -22,4 +22,5 @@ fi
 echo "Installing Debian packages: ${need[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${need[@]}" fonts-dejavu-core >/dev/null
+# With recommends: the combination that was exercised (Chromium with its fonts and helpers).
+apt-get install -y -qq "${need[@]}" fonts-dejavu-core >/dev/null
