@@ -10,6 +10,7 @@ from forms_service import applications
 from forms_service.data import LANGUAGES, load_default
 from forms_service.extensions import limiter
 from forms_service.forms import FIELD_ORDER, FORMS, KINDS
+from forms_service.static_site import language_of_path
 
 bp = Blueprint("apply", __name__)
 
@@ -112,8 +113,7 @@ def csrf_failed(error: CSRFError):  # type: ignore[no-untyped-def]
 
 @bp.app_errorhandler(RequestEntityTooLarge)
 def too_large(error: RequestEntityTooLarge):  # type: ignore[no-untyped-def]
-    args = request.view_args or {}
-    lang = args.get("lang") if args.get("lang") in LANGUAGES else "fr"
+    lang = language_of_path(request.path)
     return render_template("apply/too_large.html", lang=lang, kind=None), 413
 
 

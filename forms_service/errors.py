@@ -13,8 +13,8 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
-from forms_service.data import DEFAULT_LANGUAGE, LANGUAGES
 from forms_service.extensions import db
+from forms_service.static_site import language_of_path
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ def database_unavailable(error: Exception):  # type: ignore[no-untyped-def]
     db.session.remove()
 
     args = request.view_args or {}
-    lang = args.get("lang") if args.get("lang") in LANGUAGES else DEFAULT_LANGUAGE
+    lang = language_of_path(request.path)
     kind = args.get("kind") if args.get("kind") in KINDS else None
     form = None
     if request.endpoint == "apply.form" and request.method == "POST" and kind:

@@ -9,8 +9,9 @@ from pathlib import Path
 import material
 from mkdocs.config.defaults import MkDocsConfig
 
-LANGUAGES = ("fr", "nl", "en")
-DEFAULT_LANGUAGE = "fr"
+from forms_service.data import DEFAULT_LANGUAGE, LANGUAGES
+from forms_service.static_site import language_of_path
+
 OG_LOCALES = {"fr": "fr_BE", "nl": "nl_BE", "en": "en_GB"}
 # Material's search worker has a hashed name; main.html needs it to rewrite the search base.
 SEARCH_WORKER = next(
@@ -20,10 +21,8 @@ SEARCH_WORKER = next(
 
 def split_language(url: str) -> tuple[str, str]:
     """('nl', 'impact/') from 'nl/impact/'; the default language has no prefix."""
-    first, _, rest = url.partition("/")
-    if first in LANGUAGES and first != DEFAULT_LANGUAGE:
-        return first, rest
-    return DEFAULT_LANGUAGE, url
+    lang = language_of_path(url)
+    return lang, (url if lang == DEFAULT_LANGUAGE else url.partition("/")[2])
 
 
 def absolute_url(site_url: str, lang: str, path: str) -> str:

@@ -15,13 +15,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from forms_service.data import (  # noqa: E402
-    DEFAULT_LANGUAGE,
-    LANGUAGES,
     Branch,
     Figure,
     load_default,
 )
 from forms_service.formatting import COLON, format_figure  # noqa: E402
+from forms_service.static_site import language_of_path  # noqa: E402
 from overrides.hooks.charts import render_chart  # noqa: E402
 
 TEXT: dict[str, dict[str, str]] = {
@@ -49,8 +48,7 @@ KINDS = ("mentor", "mentee", "partner", "volunteer")
 
 def page_language(page) -> str:
     """The language of the page being rendered, from its URL (nl/…, en/…, else French)."""
-    first = (page.url if page else "").split("/", 1)[0]
-    return first if first in LANGUAGES else DEFAULT_LANGUAGE
+    return language_of_path(page.url if page else "")
 
 
 def apply_url(kind: str, lang: str, branch: str | None = None) -> str:
