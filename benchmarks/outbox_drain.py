@@ -19,8 +19,8 @@ T0 = time.perf_counter()
 
 from forms_service import create_app  # noqa: E402
 from forms_service.extensions import db  # noqa: E402
+from forms_service.mail.outbox import send_pending  # noqa: E402
 from forms_service.models import OutboxMessage  # noqa: E402
-from forms_service.outbox import send_pending  # noqa: E402
 
 
 def seed(n: int) -> None:

@@ -43,7 +43,7 @@ def profile_submissions(app, n: int) -> str:  # type: ignore[no-untyped-def]
 def profile_outbox(app, n: int) -> str:  # type: ignore[no-untyped-def]
     from outbox_drain import seed
 
-    from forms_service.outbox import send_pending
+    from forms_service.mail.outbox import send_pending
 
     seed(n)
     profiler = Profiler()

@@ -125,8 +125,8 @@ def strip_project_plugins(config: Path) -> None:
 def materialize_branch_pages(docs: Path) -> None:
     """The branch pages the hooks generate, written as Markdown, so both builds have them."""
     sys.path.insert(0, str(ROOT))
-    from forms_service.data import load_default
     from overrides.hooks.branch_page import branch_markdown
+    from sitedata import load_default
 
     branches = load_default().branches
     for lang in LANGS:

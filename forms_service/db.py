@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import click
 from alembic import command
 from alembic.config import Config
 from flask import Flask, current_app
-from flask.cli import AppGroup
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 
@@ -38,7 +36,6 @@ class Database:
             bind=engine, expire_on_commit=False
         )
         app.teardown_appcontext(lambda exc: self.session.remove())
-        app.cli.add_command(db_cli)
 
     @property
     def engine(self) -> Engine:
@@ -67,23 +64,10 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(app: Flask) -> None:
-    """Bring the database to the latest schema."""
-    from forms_service.extensions import db
-
+    """Bring the app's database to the latest schema."""
+    engine: Engine = app.extensions["forms_service.engine"]
     with app.app_context():
-        cfg = alembic_config(str(db.engine.url.render_as_string(hide_password=False)))
-        with db.engine.begin() as connection:
+        cfg = alembic_config(str(engine.url.render_as_string(hide_password=False)))
+        with engine.begin() as connection:
             cfg.attributes["connection"] = connection
             command.upgrade(cfg, "head")
-
-
-@click.group("db", cls=AppGroup)
-def db_cli() -> None:
-    """Database schema."""
-
-
-@db_cli.command("upgrade")
-def upgrade_command() -> None:
-    """Apply the Alembic migrations up to the latest."""
-    upgrade(current_app._get_current_object())  # type: ignore[attr-defined]
-    click.echo("Database is up to date.")

@@ -61,7 +61,7 @@ def built_site_or_fail(tmp_path_factory, site_url: str = SITE_URL) -> Path:
 
 def expected_pages(project: Path = PROJECT) -> list[str]:
     """Every HTML file the build should write, from docs/ and data/ (known before building)."""
-    from forms_service.data import load
+    from sitedata import load
 
     pages = []
     for lang in LANGUAGES:

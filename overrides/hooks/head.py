@@ -4,13 +4,16 @@ with x-default, Open Graph tags, and a per-language search base. Read by overrid
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import material
 from mkdocs.config.defaults import MkDocsConfig
 
-from forms_service.data import DEFAULT_LANGUAGE, LANGUAGES
-from forms_service.static_site import language_of_path
+# MkDocs loads hooks by path; make the project's packages importable beside them.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from sitedata.urls import DEFAULT_LANGUAGE, LANGUAGES, page_path, split_language  # noqa: E402
 
 OG_LOCALES = {"fr": "fr_BE", "nl": "nl_BE", "en": "en_GB"}
 # Material's search worker has a hashed name; main.html needs it to rewrite the search base.
@@ -19,15 +22,8 @@ SEARCH_WORKER = next(
 ).relative_to(Path(material.__file__).parent / "templates").as_posix()
 
 
-def split_language(url: str) -> tuple[str, str]:
-    """('nl', 'impact/') from 'nl/impact/'; the default language has no prefix."""
-    lang = language_of_path(url)
-    return lang, (url if lang == DEFAULT_LANGUAGE else url.partition("/")[2])
-
-
 def absolute_url(site_url: str, lang: str, path: str) -> str:
-    prefix = "" if lang == DEFAULT_LANGUAGE else f"{lang}/"
-    return site_url.rstrip("/") + "/" + prefix + path
+    return site_url.rstrip("/") + "/" + page_path(lang, path)
 
 
 def alternates(site_url: str, url: str) -> list[dict[str, str]]:
@@ -41,6 +37,7 @@ def alternates(site_url: str, url: str) -> list[dict[str, str]]:
 def on_page_context(context: dict, page, config: MkDocsConfig, nav) -> dict:
     lang, _ = split_language(page.url)
     context["duo_lang"] = lang
+    context["duo_lang_prefix"] = page_path(lang)  # "" for the default language, else "nl/"
     context["duo_search_worker"] = SEARCH_WORKER
     context["duo_alternates"] = alternates(config.site_url, page.url)
     context["duo_canonical"] = absolute_url(config.site_url, lang, split_language(page.url)[1])
@@ -52,5 +49,6 @@ def on_page_context(context: dict, page, config: MkDocsConfig, nav) -> dict:
 def on_template_context(context: dict, template_name: str, config: MkDocsConfig) -> dict:
     """Static templates (404.html) have no page: give them the language and search worker."""
     context.setdefault("duo_lang", config.theme["language"])
+    context["duo_lang_prefix"] = page_path(context["duo_lang"])
     context["duo_search_worker"] = SEARCH_WORKER
     return context

@@ -17,12 +17,8 @@ from mkdocs.plugins import event_priority
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from overrides.hooks.head import (  # noqa: E402
-    DEFAULT_LANGUAGE,
-    LANGUAGES,
-    alternates,
-    split_language,
-)
+from overrides.hooks.head import alternates  # noqa: E402
+from sitedata.urls import LANGUAGES, page_path, split_language  # noqa: E402
 
 _page_paths: set[str] = set()  # language-neutral paths of every page built (for the sitemap)
 _not_found: dict[str, str] = {}  # language -> rendered 404 page
@@ -84,7 +80,7 @@ def split_search_index(site_dir: Path) -> None:
             if doc_lang == lang and not rest.startswith("404/"):
                 docs.append({**doc, "location": rest})
         out = {"config": {**index["config"], "lang": [lang]}, "docs": docs}
-        target = site_dir / ("" if lang == DEFAULT_LANGUAGE else lang) / "search"
+        target = site_dir / page_path(lang, "search")
         target.mkdir(parents=True, exist_ok=True)
         (target / "search_index.json").write_text(
             json.dumps(out, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
@@ -116,7 +112,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     site_dir = Path(config.site_dir)
     split_search_index(site_dir)
     for lang, html in _not_found.items():
-        target = site_dir / ("" if lang == DEFAULT_LANGUAGE else lang) / "404.html"
+        target = site_dir / page_path(lang, "404.html")
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(html, encoding="utf-8")
     (site_dir / "sitemap.xml").write_text(sitemap_xml(config.site_url, _page_paths), "utf-8")

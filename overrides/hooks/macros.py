@@ -14,14 +14,11 @@ from pathlib import Path
 # mkdocs-macros loads this file by path; make the project's packages importable beside it.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from forms_service.data import (  # noqa: E402
-    Branch,
-    Figure,
-    load_default,
-)
-from forms_service.formatting import COLON, format_figure  # noqa: E402
-from forms_service.static_site import language_of_path  # noqa: E402
 from overrides.hooks.charts import render_chart  # noqa: E402
+from sitedata import load_default  # noqa: E402
+from sitedata.formatting import COLON, format_figure  # noqa: E402
+from sitedata.models import Branch, Figure  # noqa: E402
+from sitedata.urls import language_of_path  # noqa: E402
 
 TEXT: dict[str, dict[str, str]] = {
     "source": {"fr": "Source", "nl": "Bron", "en": "Source"},

@@ -17,15 +17,10 @@ from mkdocs.structure.files import File, Files
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from forms_service.data import (  # noqa: E402
-    DEFAULT_LANGUAGE,
-    LANGUAGES,
-    Branch,
-    Branches,
-    DataError,
-    load_default,
-)
 from overrides.hooks.branch_page import branch_markdown  # noqa: E402
+from sitedata import DataError, load_default  # noqa: E402
+from sitedata.models import Branch, Branches  # noqa: E402
+from sitedata.urls import DEFAULT_LANGUAGE, LANGUAGES, page_path  # noqa: E402
 
 
 def missing_pages(docs_dir: Path, languages: tuple[str, ...] = LANGUAGES) -> dict[str, list[str]]:
@@ -57,13 +52,13 @@ def current_language(config: MkDocsConfig) -> str:
 
 def branch_file(branch: Branch, branches: Branches, lang: str, config: MkDocsConfig) -> File:
     """A generated Markdown page for one branch, placed as the i18n plugin places pages."""
-    prefix = "" if lang == DEFAULT_LANGUAGE else f"{lang}/"
-    dest = f"{prefix}branches/{branch.id}/index.html"
+    url = page_path(lang, f"branches/{branch.id}/")
+    dest = url + "index.html"
     file = File.generated(
         config, f"{lang}/branches/{branch.id}.md", content=branch_markdown(branch, branches, lang)
     )
     file.dest_uri = dest
-    file.url = f"{prefix}branches/{branch.id}/"
+    file.url = url
     file.abs_dest_path = str(Path(config.site_dir) / dest)
     # What mkdocs-static-i18n sets on the files it handles (language switcher, nav).
     file.locale = file.localization = file.locale_alternate_of = lang
@@ -80,7 +75,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         file = branch_file(branch, branches, lang, config)
         for other in LANGUAGES:
             alt = File.generated(config, f"{other}/branches/{branch.id}.md", content="")
-            alt.url = ("" if other == DEFAULT_LANGUAGE else f"{other}/") + f"branches/{branch.id}/"
+            alt.url = page_path(other, f"branches/{branch.id}/")
             file.alternates[other] = alt
         files.append(file)
     return files

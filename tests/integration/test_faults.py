@@ -163,7 +163,7 @@ def service_log(caplog: pytest.LogCaptureFixture) -> str:
 
 
 def send_due(app, when: datetime | None = None) -> dict[str, int]:
-    from forms_service.outbox import send_pending
+    from forms_service.mail.outbox import send_pending
 
     with app.app_context():
         return send_pending(now=when)
@@ -292,7 +292,7 @@ def test_a_4xx_answer_is_retried_and_a_5xx_answer_fails_the_message_at_once(
 def test_retries_exhausted_fail_the_message_and_staff_see_it_in_outbox_failed(
     database_url: str, apps: list, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from forms_service.outbox import MAX_ATTEMPTS
+    from forms_service.mail.policy import MAX_ATTEMPTS
 
     smtp = Smtp(free_port(), Inbox(data_answer="451 4.3.0 Greylisted, try later")).start()
     caplog.set_level(logging.INFO)

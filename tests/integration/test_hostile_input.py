@@ -23,7 +23,8 @@ from apply_support import HIDDEN, VALID, ApplicationActions, make_app, stored
 from markupsafe import escape
 from test_outbox_smtp import SmtpServer
 
-from forms_service.forms import FIELD_ORDER, KINDS
+from forms_service.kinds import KINDS as REGISTRY
+from sitedata.kinds import KINDS
 
 pytestmark = pytest.mark.integration
 
@@ -53,6 +54,8 @@ MAIL_HEADERS = {
     "from", "to", "reply-to", "subject", "date", "message-id", "mime-version",
     "content-type", "content-transfer-encoding", "x-peer", "x-mailfrom", "x-rcptto",
 }
+
+FIELD_ORDER = {kind: REGISTRY[kind].fields for kind in KINDS}
 
 
 def load_values() -> list[dict[str, Any]]:
@@ -130,7 +133,7 @@ class Service:
         return len(stored(self.app)[0])
 
     def send_outbox(self) -> None:
-        from forms_service.outbox import send_pending
+        from forms_service.mail.outbox import send_pending
 
         with self.app.app_context():
             counts = send_pending()
@@ -409,8 +412,8 @@ def test_a_header_value_with_a_line_break_never_reaches_the_smtp_server(
     """Defence behind the form's checks: the service's own guard and Flask-Mail's."""
     from flask_mail import BadHeaderError, Message
 
-    from forms_service.applications import header_safe
-    from forms_service.outbox import SmtpMailer
+    from forms_service.mail.render import header_safe
+    from forms_service.mail.transport import SmtpMailer
 
     for value in ("a@b.c\r\nBcc: x@y.z", "Subject\nBcc: x@y.z", "x\rTo: y@z.org"):
         with pytest.raises(ValueError):

@@ -13,7 +13,7 @@ import pytest
 from apply_support import VALID, ApplicationActions, make_app, stored
 from test_outbox_smtp import SmtpServer
 
-from forms_service.forms import KINDS
+from sitedata.kinds import KINDS
 
 pytestmark = pytest.mark.integration
 
@@ -25,7 +25,7 @@ NOT_THE_SERVICE = ("mail.log", "asyncio")
 
 def personal_data() -> set[str]:
     """Every name, address and phone number of the submissions, raw and normalised."""
-    from forms_service.validators import normalise_phone
+    from forms_service.domain.text import normalise_phone
 
     found: set[str] = set()
     for answers in VALID.values():
@@ -66,7 +66,7 @@ def test_logs_of_full_submissions_sending_and_errors_hold_no_personal_data(
                 assert actions.client.get(response.headers["Location"]).status_code == 200
         assert len(stored(app)[0]) == 12
 
-        from forms_service.outbox import send_pending
+        from forms_service.mail.outbox import send_pending
 
         with app.app_context():
             assert send_pending()["sent"] == 24
@@ -80,16 +80,16 @@ def test_logs_of_full_submissions_sending_and_errors_hold_no_personal_data(
         big = actions.submit("volunteer", "fr", message="x" * 10_000)
         assert big.status_code == 413
         # An unexpected failure while storing: Flask logs the exception with its message.
-        from forms_service import applications
+        from forms_service.services import applications
 
-        def broken(form, application, branch, site):  # type: ignore[no-untyped-def]
+        def broken(application, branch, site):  # type: ignore[no-untyped-def]
             from forms_service.models import OutboxMessage
 
             return [OutboxMessage(application_id=application.id, kind="confirmation",
                                   recipient=application.email, subject=None,
                                   body_text="", body_html="")]
 
-        monkeypatch.setattr(applications, "outbox_messages", broken)
+        monkeypatch.setattr(applications, "application_messages", broken)
         assert actions.submit("partner", "en").status_code == 500
         monkeypatch.undo()
         codes = [actions.submit("mentee", "nl", birth_year="abc").status_code

@@ -125,7 +125,7 @@ def test_a_down_server_delays_the_message_and_it_is_delivered_once_later(
     assert "sent: 0" in run_send(mail_app)
     assert smtp.inbox.messages == []
 
-    from forms_service.outbox import send_pending
+    from forms_service.mail.outbox import send_pending
 
     with mail_app.app_context():
         counts = send_pending(now=datetime.now(UTC) + timedelta(minutes=5))
@@ -176,7 +176,9 @@ def test_a_long_paragraph_without_line_breaks_still_reaches_the_branch(
 
 def test_the_worker_drains_a_backlog_larger_than_one_pass(app) -> None:
     """A burst of applications goes out in one go, not one pass per interval."""
-    from forms_service.outbox import PASS_LIMIT, FakeMailer, drain
+    from fakes import FakeMailer
+
+    from forms_service.mail.outbox import PASS_LIMIT, drain
 
     actions = ApplicationActions(app.test_client())
     for _ in range(PASS_LIMIT // 2 + 5):  # two messages each: more than one pass
@@ -197,7 +199,10 @@ def test_one_smtp_session_carries_every_message_of_a_pass(mail_app, smtp: SmtpSe
 
 
 def test_a_message_is_marked_failed_after_the_last_attempt(app) -> None:
-    from forms_service.outbox import MAX_ATTEMPTS, FakeMailer, send_pending
+    from fakes import FakeMailer
+
+    from forms_service.mail.outbox import send_pending
+    from forms_service.mail.policy import MAX_ATTEMPTS
 
     ApplicationActions(app.test_client()).submit("volunteer", "fr")
     moment = datetime.now(UTC)
@@ -214,7 +219,9 @@ def test_a_message_is_marked_failed_after_the_last_attempt(app) -> None:
 
 
 def test_the_fake_mailer_receives_the_rendered_messages(app) -> None:
-    from forms_service.outbox import FakeMailer, send_pending
+    from fakes import FakeMailer
+
+    from forms_service.mail.outbox import send_pending
 
     ApplicationActions(app.test_client()).submit("mentee", "nl", country="NL", postcode="3011 AB",
                                                  phone="06 12345678")

@@ -12,7 +12,7 @@ import pytest
 from apply_support import VALID, ApplicationActions, stored
 from sqlalchemy import update
 
-from forms_service.privacy import months_before, retention_cutoff
+from forms_service.domain.retention import months_before, retention_cutoff
 
 pytestmark = pytest.mark.integration
 
@@ -59,7 +59,7 @@ def submit(app, kind: str, lang: str = "fr", **overrides) -> str:
 
 
 def test_purge_deletes_applications_past_the_retention_in_data_with_their_messages(app) -> None:
-    from forms_service.data import load_default
+    from sitedata import load_default
 
     months = load_default().programme.privacy.retention_months
     old = submit(app, "mentor", email="old@example.org")

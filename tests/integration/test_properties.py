@@ -16,7 +16,8 @@ from apply_support import HIDDEN, VALID, make_app, stored
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from forms_service.forms import FIELD_ORDER, KINDS
+from forms_service.kinds import KINDS as REGISTRY
+from sitedata.kinds import KINDS
 
 pytestmark = pytest.mark.integration
 
@@ -27,6 +28,8 @@ PROPERTY = settings(
 )
 # Any text without surrogates (they cannot be encoded in a request).
 TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=300)
+
+FIELD_ORDER = {kind: REGISTRY[kind].fields for kind in KINDS}
 
 
 class Forms:

@@ -24,8 +24,8 @@ from sitebuild import (
     url_of,
 )
 
-from forms_service.data import load_default
-from forms_service.formatting import format_figure
+from sitedata import load_default
+from sitedata.formatting import format_figure
 
 OG_LOCALES = {"fr": "fr_BE", "nl": "nl_BE", "en": "en_GB"}
 KINDS = ("mentor", "mentee", "partner", "volunteer")

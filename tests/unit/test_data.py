@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 import yaml
 
-from forms_service.data import DATA_DIR, DataError, Figure, load
-from forms_service.formatting import format_figure
+from sitedata import DATA_DIR, DataError, load
+from sitedata.formatting import format_figure
+from sitedata.models import Figure
 
 Edit = Callable[[dict[str, Any]], None]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from forms_service.data import load_default
-from forms_service.eligibility import check, possible_ages
+from forms_service.domain.eligibility import check, possible_ages
+from sitedata import load_default
 
 RULES = load_default().programme.eligibility
 YEAR = 2026

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from forms_service.data import load_default
-from forms_service.inboxes import inbox_of
+from forms_service.mail.inboxes import inbox_of
+from sitedata import load_default
 
 
 def test_a_branch_without_inbox_uses_its_head_office_and_operators_can_override() -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from forms_service.data import load_default
-from forms_service.routing import route
+from forms_service.domain.routing import route
+from sitedata import load_default
 
 BRANCHES = load_default().branches
 

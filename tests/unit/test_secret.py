@@ -6,7 +6,7 @@ import stat
 from pathlib import Path
 
 from forms_service import create_app
-from forms_service.secret import instance_secret_key
+from forms_service.config import instance_secret_key
 
 
 def test_the_key_is_made_once_random_and_readable_by_its_owner_only(tmp_path: Path):

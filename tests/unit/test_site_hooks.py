@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from forms_service.data import load_default
-from forms_service.formatting import format_figure
 from overrides.hooks.charts import render_chart
 from overrides.hooks.head import alternates, split_language
 from overrides.hooks.languages import absolute_refs, sitemap_xml
 from overrides.hooks.pages import missing_pages
+from sitedata import load_default
+from sitedata.formatting import format_figure
 
 SITE = "https://www.example.org/"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from forms_service.validators import (
+from forms_service.domain.text import (
     has_control_chars,
     is_plausible_name,
     normalise_email,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from forms_service.data import Eligibility
+from sitedata.models import Eligibility
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from flask_babel import force_locale
 from werkzeug.exceptions import MethodNotAllowed, TooManyRequests
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from forms_service.static_site import language_of_path
+from sitedata.urls import language_of_path
 
 # No inline script or style anywhere in the service's templates: nothing needs 'unsafe-inline'.
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -83,9 +83,6 @@ def too_many_requests(error: TooManyRequests):  # type: ignore[no-untyped-def]
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("PROXY_HOPS", 1)
-    app.config["SESSION_COOKIE_HTTPONLY"] = True
-    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     app.session_interface = PerRequestSecureSessionInterface()
     hops = int(app.config["PROXY_HOPS"])
     if hops:

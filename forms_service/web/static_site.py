@@ -12,18 +12,12 @@ from pathlib import Path
 from flask import Flask, Response, request
 from whitenoise import WhiteNoise
 
-from forms_service.data import DEFAULT_LANGUAGE, LANGUAGES
-
-
-def language_of_path(path: str) -> str:
-    """The site language a URL path belongs to: its first segment, else the default."""
-    first = path.lstrip("/").split("/", 1)[0]
-    return first if first in LANGUAGES else DEFAULT_LANGUAGE
+from forms_service.web.security import HEADERS
+from sitedata.urls import language_of_path, page_path
 
 
 def not_found_page(site_dir: Path, path: str) -> Path | None:
-    lang = language_of_path(path)
-    page = site_dir / ("404.html" if lang == DEFAULT_LANGUAGE else f"{lang}/404.html")
+    page = site_dir / page_path(language_of_path(path), "404.html")
     return page if page.is_file() else None
 
 
@@ -31,8 +25,6 @@ def init_app(app: Flask) -> None:
     site_dir = Path(app.config["SITE_DIR"])
     if not site_dir.is_dir():
         return
-    from forms_service.security import HEADERS  # imports this module: bound late
-
     def site_headers(headers, path: str, url: str) -> None:  # type: ignore[no-untyped-def]
         """The headers nginx sends with the site in production (deploy/nginx.conf.template)."""
         for name, value in HEADERS.items():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from forms_service.data import Branch, Branches
+from sitedata.models import Branch, Branches
 
 _LEADING_DIGITS = re.compile(r"^\s*(\d+)")
 

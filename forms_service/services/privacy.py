@@ -1,42 +1,16 @@
-"""The privacy notice's promises as commands: purge after the retention period, export and
-erase one person's data.
-
-    flask --app forms_service privacy purge [--dry-run]
-    flask --app forms_service privacy export EMAIL
-    flask --app forms_service privacy erase EMAIL
-
-The selection logic (cut-off date, what belongs to a person) is plain functions over a
-SQLAlchemy session; the commands only print. Output names counts and references, and the
-export prints what it was asked for: the person's own data, to the operator's terminal.
+"""The privacy notice's promises over a database session: purge after the retention period,
+export and erase one person's data. The commands in cli.py only print what these return.
 """
 
 from __future__ import annotations
 
-import calendar
-import json
 from datetime import UTC, datetime
 from typing import Any
 
-import click
-from flask import Flask
-from flask.cli import AppGroup
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from forms_service.models import Application, OutboxMessage
-
-
-def months_before(moment: datetime, months: int) -> datetime:
-    """The same day and time `months` earlier, clamped to the month's last day (31 → 30)."""
-    index = moment.year * 12 + (moment.month - 1) - months
-    year, month = divmod(index, 12)
-    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
-    return moment.replace(year=year, month=month + 1, day=day)
-
-
-def retention_cutoff(now: datetime, retention_months: int) -> datetime:
-    """Applications whose last change is before this moment are past retention."""
-    return months_before(now, retention_months)
 
 
 def expired_application_ids(session: Session, cutoff: datetime) -> list[int]:
@@ -154,55 +128,3 @@ def purge(session: Session, cutoff: datetime, dry_run: bool = False) -> dict[str
         about = select(func.count()).where(OutboxMessage.application_id.in_(ids))
         return {"applications": len(ids), "messages": session.scalar(about) or 0 if ids else 0}
     return delete_applications(session, ids)
-
-
-def init_app(app: Flask) -> None:
-    app.cli.add_command(privacy_cli)
-
-
-@click.group("privacy", cls=AppGroup)
-def privacy_cli() -> None:
-    """Retention, access and erasure of personal data."""
-
-
-def _session() -> Session:
-    from forms_service.extensions import db
-
-    return db.new_session()
-
-
-@privacy_cli.command("purge")
-@click.option("--dry-run", is_flag=True, help="Count what would be deleted; delete nothing.")
-def purge_command(dry_run: bool) -> None:
-    """Delete applications past the retention period (data/programme.yml)."""
-    from forms_service.data import load_default
-
-    months = load_default().programme.privacy.retention_months
-    cutoff = retention_cutoff(datetime.now(UTC), months)
-    with _session() as session, session.begin():
-        counts = purge(session, cutoff, dry_run=dry_run)
-    verb = "Would delete" if dry_run else "Deleted"
-    click.echo(
-        f"{verb} {counts['applications']} application(s) and {counts['messages']} message(s) "
-        f"last changed before {cutoff:%Y-%m-%d} (retention: {months} months)."
-    )
-
-
-@privacy_cli.command("export")
-@click.argument("email")
-def export_command(email: str) -> None:
-    """Print as JSON everything held about the person with this e-mail address."""
-    with _session() as session:
-        data = export(session, email)
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-
-
-@privacy_cli.command("erase")
-@click.argument("email")
-def erase_command(email: str) -> None:
-    """Delete the applications and messages of the person with this e-mail address."""
-    with _session() as session, session.begin():
-        counts = erase(session, email)
-    click.echo(
-        f"Deleted {counts['applications']} application(s) and {counts['messages']} message(s)."
-    )

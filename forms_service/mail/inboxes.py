@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from flask import current_app, has_app_context
 
-from forms_service.data import Branch, Branches
+from sitedata.models import Branch, Branches
 
 
 def overrides() -> Mapping[str, str]:

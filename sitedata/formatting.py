@@ -5,7 +5,7 @@ from __future__ import annotations
 from babel import Locale
 from babel.numbers import format_currency, format_decimal, format_percent
 
-from forms_service.data import Figure
+from sitedata.models import Figure
 
 # The Babel locale for each site language: Belgian usage for French and Dutch.
 BABEL_LOCALES: dict[str, str] = {"fr": "fr_BE", "nl": "nl_BE", "en": "en"}

@@ -1,0 +1,124 @@
+"""Operator commands: `flask --app forms_service db|outbox|privacy …`. Each command only
+parses its arguments, calls a service and prints what it returns."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from forms_service.db import upgrade
+from forms_service.domain.retention import retention_cutoff
+from forms_service.extensions import db
+from forms_service.mail import outbox
+from forms_service.services import privacy
+from sitedata import load_default
+
+db_cli = AppGroup("db", help="Database schema.")
+outbox_cli = AppGroup("outbox", help="Outgoing e-mail.")
+privacy_cli = AppGroup("privacy", help="Retention, access and erasure of personal data.")
+
+
+def init_app(app: Flask) -> None:
+    for group in (db_cli, outbox_cli, privacy_cli):
+        app.cli.add_command(group)
+
+
+# --- db -----------------------------------------------------------------------------------
+
+
+@db_cli.command("upgrade")
+def upgrade_command() -> None:
+    """Apply the Alembic migrations up to the latest."""
+    upgrade(current_app._get_current_object())  # type: ignore[attr-defined]
+    click.echo("Database is up to date.")
+
+
+# --- outbox -------------------------------------------------------------------------------
+
+
+@outbox_cli.command("send")
+def send_command() -> None:
+    """Deliver the due messages once."""
+    counts = outbox.send_pending()
+    click.echo(", ".join(f"{k}: {v}" for k, v in counts.items()))
+
+
+@outbox_cli.command("failed")
+def failed_command() -> None:
+    """List the messages that will not be delivered, for staff to follow up."""
+    with db.new_session() as session:
+        rows = outbox.failed_messages(session)
+    if not rows:
+        click.echo("No failed messages.")
+        return
+    for r in rows:
+        click.echo(
+            f"{r['id']}\t{r['kind']}\t{r['reference']}\tbranch {r['branch']}\tto {r['to']}\t"
+            f"attempts {r['attempts']}\tcreated {r['created']}\t{r['last_error']}"
+        )
+    click.echo(f"{len(rows)} failed message(s).")
+
+
+@outbox_cli.command("retry")
+@click.argument("ids", nargs=-1, type=int, required=True)
+def retry_command(ids: tuple[int, ...]) -> None:
+    """Queue failed messages again (after fixing an address or the SMTP settings)."""
+    with db.new_session() as session, session.begin():
+        count = outbox.requeue(session, list(ids), datetime.now(UTC))
+    click.echo(f"{count} message(s) queued again.")
+
+
+@outbox_cli.command("worker")
+@click.option("--interval", default=10.0, show_default=True, help="Seconds between passes.")
+@click.option(
+    "--nice", "niceness", default=10, show_default=True,
+    help="CPU priority below the web workers': e-mail can wait a moment, visitors cannot.",
+)
+def worker_command(interval: float, niceness: int) -> None:
+    """Keep delivering until stopped."""
+    if niceness:
+        os.nice(niceness)
+    outbox.run_worker(interval)
+
+
+# --- privacy ------------------------------------------------------------------------------
+
+
+@privacy_cli.command("purge")
+@click.option("--dry-run", is_flag=True, help="Count what would be deleted; delete nothing.")
+def purge_command(dry_run: bool) -> None:
+    """Delete applications past the retention period (data/programme.yml)."""
+    months = load_default().programme.privacy.retention_months
+    cutoff = retention_cutoff(datetime.now(UTC), months)
+    with db.new_session() as session, session.begin():
+        counts = privacy.purge(session, cutoff, dry_run=dry_run)
+    verb = "Would delete" if dry_run else "Deleted"
+    click.echo(
+        f"{verb} {counts['applications']} application(s) and {counts['messages']} message(s) "
+        f"last changed before {cutoff:%Y-%m-%d} (retention: {months} months)."
+    )
+
+
+@privacy_cli.command("export")
+@click.argument("email")
+def export_command(email: str) -> None:
+    """Print as JSON everything held about the person with this e-mail address."""
+    with db.new_session() as session:
+        data = privacy.export(session, email)
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@privacy_cli.command("erase")
+@click.argument("email")
+def erase_command(email: str) -> None:
+    """Delete the applications and messages of the person with this e-mail address."""
+    with db.new_session() as session, session.begin():
+        counts = privacy.erase(session, email)
+    click.echo(
+        f"Deleted {counts['applications']} application(s) and {counts['messages']} message(s)."
+    )

@@ -1,0 +1,86 @@
+"""Every default of the service, in one place, overridden by FLASK_* environment variables
+(`app.config.from_prefixed_env()`), or by the mapping a test passes to create_app.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def defaults(instance_path: str) -> dict[str, Any]:
+    return dict(
+        # The built site, served beside the forms by `make serve` (nginx serves it in
+        # production).
+        SITE_DIR=str(PROJECT_DIR / "site"),
+        DATABASE_URL="sqlite:///" + os.path.join(instance_path, "forms.sqlite3"),
+        MAX_CONTENT_LENGTH=64 * 1024,
+        # A form may stay open for a long time; an expired token re-renders it filled anyway.
+        WTF_CSRF_TIME_LIMIT=4 * 3600,
+        MAIL_SERVER=None,
+        MAIL_PORT=25,
+        MAIL_DEFAULT_SENDER="DUO for a JOB <no-reply@localhost>",
+        # Sending is decided by MAIL_SERVER, not by app.testing (the tests use a real server).
+        MAIL_SUPPRESS_SEND=False,
+        # SMTP socket timeout, in seconds: a slow server never holds the sender.
+        MAIL_TIMEOUT=10.0,
+        # Branch id -> inbox, overriding data/branches.yml.
+        BRANCH_INBOXES={},
+        # Per visitor address, on POSTs only. People apply together from employment offices
+        # and associations behind one address: a group of 25 sending their forms, some twice
+        # after an error, fits in 30 a minute and a busy day in 300. A flood stops at 30.
+        APPLY_RATE_LIMIT="30 per minute;300 per day",
+        # memory:// on one machine; redis://host:6379/0 when several share the limits.
+        RATELIMIT_STORAGE_URI="memory://",
+        # Redis down: count in memory meanwhile rather than refuse applications.
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
+        BABEL_DEFAULT_LOCALE="fr",
+        # How many proxies in front set X-Forwarded-* (nginx: 1; `make serve`: 0).
+        PROXY_HOPS=1,
+        # Forced on every response when true; otherwise Secure follows the request's scheme.
+        SESSION_COOKIE_SECURE=False,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+    )
+
+
+def configure(app: Flask, test_config: dict[str, Any] | None = None) -> None:
+    """Defaults, then the environment (or a test's mapping), then what is derived."""
+    app.config.from_mapping(defaults(app.instance_path))
+    if test_config is None:
+        app.config.from_prefixed_env()
+    else:
+        app.config.from_mapping(test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
+    if app.logger.level == logging.NOTSET:
+        # Flask's handler on the "forms_service" logger; INFO so waiting messages are logged.
+        app.logger.setLevel(logging.INFO)
+
+
+def instance_secret_key(instance_path: str | Path) -> str:
+    """A fixed default key would be public and let anyone forge tokens: without
+    FLASK_SECRET_KEY, a random key is made once in the instance folder and shared by every
+    worker on the machine (several machines must share one key: set FLASK_SECRET_KEY).
+
+    Read instance/secret_key, creating it (readable by its owner only) the first time."""
+    path = Path(instance_path) / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass  # made earlier, or by another worker starting at the same moment
+    else:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    key = path.read_text().strip()
+    if not key:
+        raise RuntimeError(f"{path} is empty: delete it, or set FLASK_SECRET_KEY")
+    return key
