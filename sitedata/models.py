@@ -218,8 +218,16 @@ class Privacy(Strict):
     retention_months: int = Field(ge=1, le=120)
 
 
+class CallBack(Strict):
+    """How soon a coordinator calls a new applicant: a promise the organisation sets."""
+
+    days: int = Field(ge=1, le=30)
+    source: str = Field(min_length=1)
+
+
 class Programme(Strict):
     eligibility: Eligibility
+    call_back: CallBack
     privacy: Privacy
 
 
