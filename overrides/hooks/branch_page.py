@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from forms_service.data import Branch, Branches
+from sitedata.models import Branch, Branches
 
 TEXT: dict[str, dict[str, str]] = {
     "title": {"fr": "DUO for a JOB {}", "nl": "DUO for a JOB {}", "en": "DUO for a JOB {}"},

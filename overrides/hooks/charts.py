@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from html import escape
 
-from forms_service.data import Chart, Impact
-from forms_service.formatting import COLON, format_figure
+from sitedata.models import Chart, Impact
+from sitedata.formatting import COLON, format_figure
 
 # A narrow drawing, so labels stay legible when a phone scales it to ~330 px.
 WIDTH, HEIGHT = 420, 280
