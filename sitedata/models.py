@@ -225,10 +225,32 @@ class CallBack(Strict):
     source: str = Field(min_length=1)
 
 
+class Pipeline(Strict):
+    """The workspace's steps per kind, in order, and the closing states."""
+
+    steps: dict[Literal["mentor", "mentee", "partner", "volunteer"], list[str]]
+    closing: list[str] = Field(min_length=1)
+    labels: dict[str, Translated]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Pipeline:
+        for kind, steps in self.steps.items():
+            if len(steps) < 2 or steps[0] != "new" or len(set(steps)) != len(steps):
+                raise ValueError(f"steps.{kind}: starts with 'new', at least two, no repeats")
+            if set(steps) & set(self.closing):
+                raise ValueError(f"steps.{kind}: a step is also a closing state")
+        every = {s for steps in self.steps.values() for s in steps} | set(self.closing)
+        missing = sorted(every - set(self.labels))
+        if missing:
+            raise ValueError(f"labels missing for {missing}")
+        return self
+
+
 class Programme(Strict):
     eligibility: Eligibility
     call_back: CallBack
     privacy: Privacy
+    pipeline: Pipeline
 
 
 # --- all of it ----------------------------------------------------------------------------
