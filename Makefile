@@ -49,8 +49,10 @@ serve: build
 
 ## Tests --------------------------------------------------------------------------------------
 
+# ruff, and the import rules (contracts in pyproject.toml: layers, no cycles, a Flask-free site).
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 test: install-test lint
 	$(BIN)/python -m pytest
