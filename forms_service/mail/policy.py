@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import smtplib
 from datetime import timedelta
 
@@ -10,11 +11,15 @@ from datetime import timedelta
 MAX_ATTEMPTS = 16
 BASE_DELAY = timedelta(seconds=30)
 MAX_DELAY = timedelta(hours=6)
+# Doublings after which the delay has reached MAX_DELAY; more would only overflow timedelta
+# (from about 45 attempts) for the same answer.
+DOUBLINGS_TO_MAX = math.ceil(math.log2(MAX_DELAY / BASE_DELAY))
 
 
 def backoff(attempts: int) -> timedelta:
-    """30 s, 1 min, 2 min, 4 min … capped at 6 hours."""
-    return min(BASE_DELAY * (2 ** max(attempts - 1, 0)), MAX_DELAY)
+    """The wait after attempt number `attempts`: 30 s, 1 min, 2 min, 4 min … capped at 6 h."""
+    doublings = min(max(attempts - 1, 0), DOUBLINGS_TO_MAX)
+    return min(BASE_DELAY * 2**doublings, MAX_DELAY)
 
 
 def is_permanent(exc: Exception) -> bool:
