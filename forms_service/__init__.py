@@ -9,6 +9,8 @@ from flask import Flask
 
 from forms_service import cli, config, extensions
 from forms_service.apply import bp as apply_bp
+from forms_service.staff import auth as staff_auth
+from forms_service.staff import bp as staff_bp
 from forms_service.web import errors, pages, security, static_site
 
 
@@ -21,6 +23,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     pages.init_app(app)
     cli.init_app(app)
     app.register_blueprint(apply_bp)
+    staff_auth.init_app(app)  # Flask-Security-Too: sign-in, two factors, under /staff/
+    app.register_blueprint(staff_bp)
     security.init_app(app)  # headers, cookies, ProxyFix, the 405 and 429 pages
     static_site.init_app(app)  # last: the built site answers what Flask does not
     return app

@@ -13,18 +13,20 @@ from flask.cli import AppGroup
 
 from forms_service.db import upgrade
 from forms_service.domain.retention import retention_cutoff
+from forms_service.domain.scope import ROLES
 from forms_service.extensions import db
 from forms_service.mail import outbox
-from forms_service.services import privacy
+from forms_service.services import accounts, digests, privacy
 from sitedata import load_default
 
 db_cli = AppGroup("db", help="Database schema.")
 outbox_cli = AppGroup("outbox", help="Outgoing e-mail.")
 privacy_cli = AppGroup("privacy", help="Retention, access and erasure of personal data.")
+staff_cli = AppGroup("staff", help="Staff accounts of the branch workspace.")
 
 
 def init_app(app: Flask) -> None:
-    for group in (db_cli, outbox_cli, privacy_cli):
+    for group in (db_cli, outbox_cli, privacy_cli, staff_cli):
         app.cli.add_command(group)
 
 
@@ -122,3 +124,43 @@ def erase_command(email: str) -> None:
     click.echo(
         f"Deleted {counts['applications']} application(s) and {counts['messages']} message(s)."
     )
+
+
+# --- staff --------------------------------------------------------------------------------
+
+
+@staff_cli.command("add")
+@click.argument("email")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--branch", "branches", multiple=True, help="A branch id (coordinators); repeat.")
+@click.option("--country", type=click.Choice(["BE", "FR", "NL"]), help="For a country lead.")
+@click.option("--lang", type=click.Choice(["fr", "nl", "en"]), default="fr", show_default=True)
+def staff_add_command(
+    email: str, role: str, branches: tuple[str, ...], country: str | None, lang: str
+) -> None:
+    """Add a member of staff; print the single-use link to set a password (also e-mailed)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    data = accounts.NewStaff(email=email, role=role, branches=branches, country=country,
+                             lang=lang)
+    with app.test_request_context(base_url=app.config["PUBLIC_URL"]):
+        try:
+            user = accounts.add_staff(db.session, data, load_default(), "cli", datetime.now(UTC))
+        except accounts.AccountRefused as exc:
+            db.session.rollback()
+            raise click.ClickException(str(exc)) from None
+        link = accounts.password_link(db.session, user)
+        db.session.commit()
+        hours = accounts.valid_hours()
+    click.echo(f"Added {email} ({role}). Link to set the password, valid {hours} hours and "
+               "usable once (also sent by e-mail):")
+    click.echo(link)
+
+
+@staff_cli.command("digest")
+def staff_digest_command() -> None:
+    """Queue today's summary for every member of staff who wants it (run it daily)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    with app.test_request_context(base_url=app.config["PUBLIC_URL"]):
+        count = digests.queue_digests(db.session, load_default(), datetime.now(UTC))
+        db.session.commit()
+    click.echo(f"{count} summary e-mail(s) queued.")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -42,12 +43,49 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # Redis down: count in memory meanwhile rather than refuse applications.
         RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
         BABEL_DEFAULT_LOCALE="fr",
+        # Dates shown to staff (the branches' countries share this time zone).
+        BABEL_DEFAULT_TIMEZONE="Europe/Brussels",
         # How many proxies in front set X-Forwarded-* (nginx: 1; `make serve`: 0).
         PROXY_HOPS=1,
         # Forced on every response when true; otherwise Secure follows the request's scheme.
         SESSION_COOKIE_SECURE=False,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        # --- the staff workspace (Flask-Security-Too) ---
+        # Where the workspace's links in e-mails and printed by commands point.
+        PUBLIC_URL="http://127.0.0.1:8000",
+        SECURITY_URL_PREFIX="/staff",
+        SECURITY_REGISTERABLE=False,  # no public sign-up: admins add people
+        SECURITY_RECOVERABLE=True,  # password reset by e-mail, and the invitation link
+        SECURITY_CHANGEABLE=True,
+        SECURITY_TRACKABLE=True,
+        SECURITY_PASSWORD_HASH="argon2",
+        SECURITY_PASSWORD_LENGTH_MIN=10,
+        # The invitation's set-password link (and a reset link) works for 72 hours.
+        SECURITY_RESET_PASSWORD_WITHIN=timedelta(hours=72),
+        SECURITY_TWO_FACTOR=True,
+        SECURITY_TWO_FACTOR_REQUIRED=True,
+        SECURITY_TWO_FACTOR_ENABLED_METHODS=["authenticator"],
+        SECURITY_TWO_FACTOR_ALWAYS_VALIDATE=True,
+        SECURITY_TWO_FACTOR_RESCUE_EMAIL=False,
+        SECURITY_MULTI_FACTOR_RECOVERY_CODES=True,
+        SECURITY_TOTP_ISSUER="DUO for a JOB",
+        SECURITY_FRESHNESS=timedelta(minutes=5),
+        SECURITY_FRESHNESS_GRACE_PERIOD=timedelta(0),
+        SECURITY_DEFAULT_REMEMBER_ME=False,
+        SECURITY_POST_LOGIN_VIEW="/staff/",
+        SECURITY_POST_LOGOUT_VIEW="/staff/",
+        SECURITY_POST_RESET_VIEW="/staff/login",
+        SECURITY_TWO_FACTOR_POST_SETUP_VIEW="/staff/",
+        SECURITY_EMAIL_SENDER=None,  # MAIL_DEFAULT_SENDER
+        SECURITY_SEND_REGISTER_EMAIL=False,
+        # Idle sign-out: the session lasts 30 minutes after the last request.
+        PERMANENT_SESSION_LIFETIME=timedelta(minutes=30),
+        REMEMBER_COOKIE_DURATION=timedelta(minutes=30),
+        # Failed sign-in attempts (password, code, recovery code): beyond these, the account
+        # or the address is locked out until the window has passed.
+        STAFF_SIGNIN_ACCOUNT_LIMIT="5 per 15 minutes",
+        STAFF_SIGNIN_ADDRESS_LIMIT="20 per 15 minutes",
     )
 
 
@@ -61,6 +99,10 @@ def configure(app: Flask, test_config: dict[str, Any] | None = None) -> None:
     os.makedirs(app.instance_path, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
+    # Flask-Security-Too signs its tokens and TOTP secrets with keys derived from SECRET_KEY
+    # unless the operator sets them.
+    app.config.setdefault("SECURITY_PASSWORD_SALT", "pw:" + app.config["SECRET_KEY"])
+    app.config.setdefault("SECURITY_TOTP_SECRETS", {"1": "totp:" + app.config["SECRET_KEY"]})
     if app.logger.level == logging.NOTSET:
         # Flask's handler on the "forms_service" logger; INFO so waiting messages are logged.
         app.logger.setLevel(logging.INFO)

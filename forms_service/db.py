@@ -52,6 +52,9 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:  # type: ignor
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
+    # Deleting an application (erasure, retention) takes its history, duplicate links and
+    # audit entries with it (ON DELETE CASCADE), as on PostgreSQL.
+    cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
 

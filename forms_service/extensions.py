@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from typing import Any
+
+from flask import Flask, current_app, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_mail import Mail
+from flask_security import MailUtil, Security
 from flask_wtf.csrf import CSRFProtect
 
 from forms_service.db import Database
+from forms_service.domain.text import has_control_chars
+from forms_service.models import OutboxMessage
 from sitedata.urls import DEFAULT_LANGUAGE, LANGUAGES
 
 db = Database()
@@ -21,9 +26,47 @@ babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
+class OutboxMailUtil(MailUtil):
+    """Flask-Security-Too's own messages (password reset, password changed) go into the
+    outbox like every other: a request never waits on SMTP, and a failure is retried."""
+
+    def send_mail(  # type: ignore[override]
+        self, template: str, subject: str, recipient: str, sender: Any, body: str,
+        html: str | None, **kwargs: Any,
+    ) -> None:
+        if has_control_chars(recipient) or has_control_chars(str(subject)):
+            raise ValueError("line break in an e-mail header value")
+        # The user datastore's session is the app's request-scoped session.
+        session = current_app.extensions["security"].datastore.db.session
+        session.add(OutboxMessage(
+            kind=f"account:{template}"[:32], recipient=recipient, subject=str(subject),
+            body_text=body or "", body_html=html or "",
+        ))
+        session.commit()
+
+
+# Staff sign-in; bound with its datastore in staff.auth. Its e-mails go to the outbox.
+security = Security(mail_util_cls=OutboxMailUtil)
+
+# Flask-Security-Too ships French and Dutch as fr_FR and nl_NL: the workspace asks for those
+# (gettext falls back from fr_FR to the service's own "fr" catalogue).
+STAFF_LOCALES = {"fr": "fr_FR", "nl": "nl_NL", "en": "en"}
+STAFF_BLUEPRINTS = ("staff", "security")
+
+
 def select_locale() -> str:
-    """The language is the URL's first segment (/nl/apply/…); French otherwise."""
-    lang = (request.view_args or {}).get("lang") if request else None
+    """The language is the URL's first segment (/nl/apply/…); French otherwise. In the
+    workspace: the person's language, or before sign-in the browser's."""
+    if not request:
+        return DEFAULT_LANGUAGE
+    if request.blueprint in STAFF_BLUEPRINTS:
+        from flask_security import current_user
+
+        lang = getattr(current_user, "lang", None) if current_user else None
+        if lang not in LANGUAGES:
+            lang = request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+        return STAFF_LOCALES[lang]
+    lang = (request.view_args or {}).get("lang")
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 

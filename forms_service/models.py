@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from flask_security.models.sqla import FsModels, FsRoleMixin, FsUserMixin, FsWebAuthnMixin
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forms_service.db import Base
 
@@ -17,6 +18,12 @@ def utcnow() -> datetime:
 
 class Application(Base):
     __tablename__ = "application"
+    __table_args__ = (
+        # The workspace's queue: a branch's applications, newest first, by status or not.
+        Index("ix_application_branch_created", "branch_id", "created_at"),
+        Index("ix_application_branch_status_created", "branch_id", "status", "created_at"),
+        Index("ix_application_created", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     reference: Mapped[str] = mapped_column(String(16), unique=True)
@@ -29,11 +36,22 @@ class Application(Base):
     answers: Mapped[dict[str, Any]] = mapped_column(JSON)
     consent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     privacy_version: Mapped[str] = mapped_column(String(32))
-    status: Mapped[str] = mapped_column(String(16), default="new")
+    status: Mapped[str] = mapped_column(String(32), default="new")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
+    # The workspace: duplicate keys (domain.duplicates), and when staff first called.
+    email_key: Mapped[str | None] = mapped_column(String(320), nullable=True, index=True)
+    phone_key: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    name_key: Mapped[str | None] = mapped_column(String(255), nullable=True, index=True)
+    # The folded full name (no accents, lower case), for the workspace's search.
+    search_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    first_contact_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), nullable=True
+    )
+    # The step a closed application was closed from (it can be reopened there).
+    closed_from: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
 
 class OutboxMessage(Base):
@@ -55,3 +73,106 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+# --- the branch workspace -----------------------------------------------------------------
+# Staff accounts use Flask-Security-Too's SQLAlchemy mixins (sign-in, two factors, passkeys,
+# recovery codes); the class names User, Role and WebAuthn are the ones its relationships use.
+
+FsModels.set_db_info(
+    base_model=Base,
+    user_table_name="staff_user",
+    role_table_name="staff_role",
+    webauthn_table_name="staff_webauthn",
+)
+
+
+class Role(Base, FsRoleMixin):
+    __tablename__ = "staff_role"
+
+
+class User(Base, FsUserMixin):
+    """A member of staff: one role (coordinator, country, admin), a country for country
+    leads, the branches of a coordinator, the language of the workspace and the e-mails."""
+
+    __tablename__ = "staff_user"
+
+    lang: Mapped[str] = mapped_column(String(2), default="fr")
+    country: Mapped[str | None] = mapped_column(String(2), nullable=True)
+    digest: Mapped[bool] = mapped_column(Boolean, default=True)
+    branch_links: Mapped[list[StaffBranch]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def role(self) -> str:
+        return self.roles[0].name if self.roles else ""
+
+    @property
+    def branch_ids(self) -> list[str]:
+        return sorted(link.branch_id for link in self.branch_links)
+
+
+class WebAuthn(Base, FsWebAuthnMixin):
+    __tablename__ = "staff_webauthn"
+
+
+class StaffBranch(Base):
+    __tablename__ = "staff_branch"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="CASCADE"), primary_key=True
+    )
+    branch_id: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
+
+
+class ApplicationEvent(Base):
+    """The history of an application: status moves, notes, reassignments. Append-only; rows
+    go only with the application, when the person is erased or past retention."""
+
+    __tablename__ = "application_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("application.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Who: a staff member's e-mail at the time (kept if the account goes), or "system".
+    actor: Mapped[str] = mapped_column(String(320))
+    kind: Mapped[str] = mapped_column(String(16))  # status | note | reassign | duplicate
+    from_value: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    to_value: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    text: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class DuplicateLink(Base):
+    """Two applications that share a key; staff mark it a duplicate or not."""
+
+    __tablename__ = "duplicate_link"
+    __table_args__ = (Index("ix_duplicate_pair", "application_id", "other_id", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("application.id", ondelete="CASCADE"), index=True
+    )
+    other_id: Mapped[int] = mapped_column(
+        ForeignKey("application.id", ondelete="CASCADE"), index=True
+    )
+    keys: Mapped[str] = mapped_column(String(32))  # "email,phone"
+    verdict: Mapped[str] = mapped_column(String(16), default="open")  # open|duplicate|distinct
+
+
+class AuditEntry(Base):
+    """Who viewed, exported, changed or erased which application, and when."""
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(320))
+    action: Mapped[str] = mapped_column(String(16))  # view|export|change|erase|account
+    application_id: Mapped[int | None] = mapped_column(
+        ForeignKey("application.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    # The reference, or what an export covered (a filter); never an applicant's answers.
+    subject: Mapped[str | None] = mapped_column(String(255), nullable=True)

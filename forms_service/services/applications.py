@@ -16,6 +16,7 @@ from forms_service.domain.references import new_reference, usable_token
 from forms_service.domain.routing import route
 from forms_service.mail.render import application_messages
 from forms_service.models import Application
+from forms_service.services.duplicates import link_duplicates, set_keys
 from sitedata.models import Branch, SiteData
 
 log = logging.getLogger(__name__)
@@ -87,6 +88,7 @@ def submit_application(
         created_at=now,
         updated_at=now,
     )
+    set_keys(application)  # what the duplicate checks and the staff search read
     for _ in range(REFERENCE_ATTEMPTS):
         session.add(application)
         try:
@@ -100,6 +102,7 @@ def submit_application(
             application.reference = new_reference()
     else:
         raise ReferenceSpaceExhausted(f"no free reference after {REFERENCE_ATTEMPTS} attempts")
+    link_duplicates(session, application)
     messages = application_messages(application, branch, site)
     session.add_all(messages)
     session.commit()
