@@ -31,8 +31,10 @@ from forms_service.apply.validators import (
     PersonName,
     PhoneNumber,
     PlainText,
+    TypedText,
 )
 from forms_service.domain import eligibility
+from forms_service.domain.text import typed_text
 from forms_service.kinds import KINDS, Question
 from forms_service.mail.inboxes import inbox_of
 from forms_service.services.applications import routed_branch
@@ -52,8 +54,27 @@ def ask(question: Question, field_class: type[Field] = StringField, **kwargs: An
     return field_class(question.label, description=question.hint, **kwargs)
 
 
+class AsTypedField(StringField):
+    """A text answer whose validators may store a normalised value (+32470123456, 1960)
+    while the page, sent back with an error, shows what the person typed (0470 12 34 56,
+    ١٩٦٠): nobody should find their answer rewritten."""
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return str(self.raw_data[0])
+        return super()._value()
+
+
+class SeveralChoicesField(SelectMultipleField):
+    """Checkboxes: a value sent several times (a forged request can repeat one 3,000 times)
+    counts once."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(list(dict.fromkeys(valuelist)))
+
+
 def ask_text(question: Question, **kwargs: Any) -> Field:
-    return ask(question, StringField, **kwargs)
+    return ask(question, AsTypedField, **kwargs)
 
 
 def ask_one(question: Question, **kwargs: Any) -> Field:
@@ -61,7 +82,7 @@ def ask_one(question: Question, **kwargs: Any) -> Field:
 
 
 def ask_several(question: Question, **kwargs: Any) -> Field:
-    return ask(question, SelectMultipleField, **kwargs)
+    return ask(question, SeveralChoicesField, **kwargs)
 
 
 @functools.cache
@@ -117,11 +138,16 @@ class PersonForm(ApplicationForm):
     first_name = ask_text(
         Q("first_name"),
         validators=[
-            required(_l("Enter your first name")), Length(max=100), OneLine(), PersonName()
+            required(_l("Enter your first name")), Length(max=100), OneLine(),
+            PersonName(link_message=_l("Write your first name without a web address")),
         ],
     )
     last_name = ask_text(
-        Q("last_name"), validators=[Optional(), Length(max=100), OneLine(), PersonName()]
+        Q("last_name"),
+        validators=[
+            Optional(), Length(max=100), OneLine(),
+            PersonName(link_message=_l("Write your last name without a web address")),
+        ],
     )
     email = ask_text(
         Q("email"),
@@ -129,7 +155,8 @@ class PersonForm(ApplicationForm):
     )
     country = ask_one(Q("country"), validators=[required(_l("Choose the country where you live"))])
     postcode = ask_text(
-        Q("postcode"), validators=[required(_l("Enter your postcode")), Length(max=10), OneLine()]
+        Q("postcode"),
+        validators=[required(_l("Enter your postcode")), Length(max=10), OneLine(), TypedText()],
     )
     phone = ask_text(
         Q("phone"),
@@ -156,10 +183,12 @@ class ProgrammeForm(PersonForm):
     heard_from = ask_one(Q("heard_from"), validators=[Optional()])
 
     def validate_birth_year(self, field: Field) -> None:
-        text = (field.data or "").strip()
+        # Four digits in any script (١٩٦٢, ۱۹۶۲, １９６２) are four digits: stored as 1962.
+        text = typed_text(field.data or "")
         this_year = date.today().year
         if not (text.isascii() and text.isdigit() and len(text) == 4):
             raise ValidationError(_l("Enter the year you were born as four digits, like 1962"))
+        field.data = text
         year = int(text)
         if not 1900 <= year <= this_year:
             raise ValidationError(
@@ -230,7 +259,10 @@ class PartnerForm(ApplicationForm):
     )
     contact_name = ask_text(
         P("contact_name"),
-        validators=[required(_l("Enter your name")), Length(max=200), OneLine(), PersonName()],
+        validators=[
+            required(_l("Enter your name")), Length(max=200), OneLine(),
+            PersonName(link_message=_l("Write your name without a web address")),
+        ],
     )
     email = ask_text(
         P("email"),
@@ -239,7 +271,9 @@ class PartnerForm(ApplicationForm):
     country = ask_one(
         P("country"), validators=[required(_l("Choose the country of your organisation"))]
     )
-    postcode = ask_text(P("postcode"), validators=[Optional(), Length(max=10), OneLine()])
+    postcode = ask_text(
+        P("postcode"), validators=[Optional(), Length(max=10), OneLine(), TypedText()]
+    )
     phone = ask_text(
         P("phone"),
         validators=[required(_l("Enter your phone number")), Length(max=32), PhoneNumber()],

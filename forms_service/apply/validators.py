@@ -11,8 +11,11 @@ from forms_service.domain.text import (
     has_bidi_controls,
     has_control_chars,
     is_plausible_name,
+    looks_like_link,
     normalise_email,
+    normalise_name,
     normalise_phone,
+    typed_text,
 )
 
 INVISIBLE_CHARACTERS = _l("Remove the invisible control characters from your answer.")
@@ -46,17 +49,36 @@ class PlainText:
             raise StopValidation(self.message or INVISIBLE_CHARACTERS)
 
 
-class PersonName:
-    """A name in any script: letters, marks, spaces, apostrophes, hyphens."""
-
-    def __init__(self, message: str | None = None) -> None:
-        self.message = message
+class TypedText:
+    """Stores what was typed in one form (domain.text.typed_text): digits of any script as
+    ASCII digits, full-width letters as plain ones. The page still shows what was typed."""
 
     def __call__(self, form: Form, field: Field) -> None:
-        if field.data and not is_plausible_name(field.data.strip()):
+        if field.data:
+            field.data = typed_text(str(field.data))
+
+
+class PersonName:
+    """A name in any script: letters, marks, spaces, apostrophes, hyphens; stored normalised
+    (domain.text.normalise_name). A web address is refused with `link_message`, which names
+    the field: the confirmation greets the person by this name."""
+
+    def __init__(self, message: str | None = None, link_message: str | None = None) -> None:
+        self.message = message
+        self.link_message = link_message
+
+    def __call__(self, form: Form, field: Field) -> None:
+        if not field.data:
+            return
+        if not is_plausible_name(field.data):
             raise ValidationError(
                 self.message or _l("Use letters, spaces, apostrophes or hyphens only.")
             )
+        if looks_like_link(field.data):
+            raise ValidationError(
+                self.link_message or _l("Write a name without a web address.")
+            )
+        field.data = normalise_name(field.data)
 
 
 class EmailAddress:
