@@ -44,7 +44,11 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     url = request.getfixturevalue("postgres_url")
     engine = create_engine(url)
     with engine.begin() as conn:
-        conn.execute(text("TRUNCATE outbox_message, application RESTART IDENTITY CASCADE"))
+        conn.execute(text(
+            "TRUNCATE outbox_message, application, application_event, duplicate_link, "
+            "audit_entry, roles_users, staff_branch, staff_webauthn, staff_user, staff_role "
+            "RESTART IDENTITY CASCADE"
+        ))
     engine.dispose()
     yield url
 
