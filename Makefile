@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: serve test build install install-test system-packages node-packages lint \
-        test-unit test-integration test-e2e bench clean
+        test-unit test-integration test-e2e mutation bench clean
 
 ## Set-up ------------------------------------------------------------------------------------
 
@@ -40,8 +40,11 @@ node-packages: node_modules/.installed
 
 ## Site and service ---------------------------------------------------------------------------
 
+# The site, then a Brotli and a gzip copy of each text file beside it, which `make serve`
+# sends to the browsers that accept them (forms_service/web/static_site.py).
 build: install
 	$(BIN)/mkdocs build --strict --quiet
+	$(BIN)/python -m whitenoise.compress --quiet site
 
 # Builds the site, then serves it with the application service on http://$(HOST):$(PORT).
 serve: build
@@ -65,6 +68,14 @@ test-integration: install-test
 
 test-e2e: install-test
 	$(BIN)/python -m pytest tests/e2e
+
+# Mutation testing, not part of `make test`: mutmut mutates forms_service/domain/ and the mail
+# retry policy in a copy under mutants/ ([tool.mutmut] in pyproject.toml), runs the unit tests
+# against each mutant, and lists the mutants no test killed (README, "Mutation testing").
+mutation: $(VENV)/.installed-test
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children 2
+	$(BIN)/mutmut results
 
 ## Benchmarks ---------------------------------------------------------------------------------
 

@@ -73,3 +73,14 @@ def test_a_chosen_branch_overrides_the_postcode() -> None:
 
 def test_an_unknown_chosen_branch_is_ignored() -> None:
     assert route(BRANCHES, "BE", "2000", chosen="atlantis").id == "antwerp"
+
+
+@pytest.mark.parametrize(
+    "country, postcode, branch",
+    [("BE", "2 000", "antwerp"), ("BE", "9.300", "aalst"), ("BE", "93-00", "aalst"),
+     ("FR", "75 011", "paris"), ("NL", "3011AB", "rotterdam")],
+)
+def test_spaces_dots_and_dashes_typed_inside_a_postcode_are_ignored(
+    country: str, postcode: str, branch: str
+) -> None:
+    assert route(BRANCHES, country, postcode).id == branch
