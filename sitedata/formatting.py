@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 from babel import Locale
+from babel.lists import format_list
 from babel.numbers import format_currency, format_decimal, format_percent
 
-from sitedata.models import Figure
+from sitedata.models import Figure, Impact
 
 # The Babel locale for each site language: Belgian usage for French and Dutch.
 BABEL_LOCALES: dict[str, str] = {"fr": "fr_BE", "nl": "nl_BE", "en": "en"}
 
-# French puts a no-break space before a colon.
-COLON: dict[str, str] = {"fr": "\u00a0: ", "nl": ": ", "en": ": "}
+# Lists are written the British way in English ("a, b and c"), as the site's English is.
+LIST_LOCALES: dict[str, str] = {**BABEL_LOCALES, "en": "en_GB"}
 
+# French puts a narrow no-break space before a colon.
+COLON: dict[str, str] = {"fr": "\u202f: ", "nl": ": ", "en": ": "}
+
+# A figure's qualifier, as its source says it.
 QUALIFIERS: dict[str, dict[str, str]] = {
     "more_than": {"fr": "plus de {}", "nl": "meer dan {}", "en": "more than {}"},
+    "nearly": {"fr": "près de {}", "nl": "bijna {}", "en": "nearly {}"},
+    "about": {"fr": "environ {}", "nl": "ongeveer {}", "en": "about {}"},
 }
 
 
@@ -47,3 +54,15 @@ def format_figure(figure: Figure, lang: str) -> str:
     if figure.qualifier:
         text = QUALIFIERS[figure.qualifier][lang].format(text)
     return text
+
+
+def format_items(items: list[str], lang: str, style: str = "standard") -> str:
+    """Words joined as the language joins them: "a, b et c"; style "or": "a, b ou c"."""
+    return format_list(items, style=style, locale=LIST_LOCALES[lang])  # type: ignore[arg-type]
+
+
+def source_and_year(impact: Impact, figure: Figure, lang: str) -> str:
+    """A figure's source and year as a reader sees them: "OCDE, Youth Policy Toolkit, 2023";
+    the year is not repeated when the source's name holds it ("rapport annuel 2022")."""
+    name = impact.sources[figure.source].name[lang]
+    return name if str(figure.year) in name else f"{name}, {figure.year}"

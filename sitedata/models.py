@@ -34,7 +34,9 @@ class Translated(Strict):
 
 
 class Source(Strict):
-    name: str = Field(min_length=1)
+    # Shown on every page beside the figure: a title stays as published, the words around
+    # it are in the page's language.
+    name: Translated
     year: int = Field(ge=2000, le=2100)
 
 
@@ -43,10 +45,23 @@ class Figure(Strict):
     group: Literal["outcomes", "effects", "scale", "history"]
     value: float
     unit: Literal["percent", "count", "euro"]
-    qualifier: Literal["more_than"] | None = None
+    # As the source says it: "more than 9,000", "nearly 4,000", "about 458".
+    qualifier: Literal["more_than", "nearly", "about"] | None = None
     year: int = Field(ge=2000, le=2100)
     source: str
     label: Translated
+    # What is measured, so a chart never joins two measures in one series.
+    measure: str | None = Field(default=None, pattern=r"^[a-z0-9_]+$")
+    # A count split by country, as the source gives it (the parts add up to the value).
+    breakdown: dict[Country, int] | None = None
+
+    @model_validator(mode="after")
+    def _breakdown_adds_up(self) -> Figure:
+        if self.breakdown is not None and sum(self.breakdown.values()) != self.value:
+            raise ValueError(
+                f"breakdown {dict(self.breakdown)} does not add up to the value {self.value:g}"
+            )
+        return self
 
 
 class ChartSeries(Strict):
@@ -59,6 +74,8 @@ class Chart(Strict):
     kind: Literal["bars", "grouped_bars"]
     title: Translated
     series: list[ChartSeries] = Field(min_length=1)
+    # Shown under the chart, e.g. where a source changed what it measures.
+    note: Translated | None = None
 
 
 class Impact(Strict):
@@ -75,11 +92,23 @@ class Impact(Strict):
         for f in self.figures:
             if f.source not in self.sources:
                 raise ValueError(f"figure {f.id!r}: source {f.source!r} is not in 'sources'")
+        by_id = {f.id: f for f in self.figures}
         for c in self.charts:
             for s in c.series:
                 for fid in s.figures:
                     if fid not in ids:
                         raise ValueError(f"chart {c.id!r}: figure {fid!r} does not exist")
+                years = [by_id[fid].year for fid in s.figures]
+                if len(years) != len(set(years)):
+                    raise ValueError(
+                        f"chart {c.id!r}, series {s.label.en!r}: two figures of one year"
+                    )
+                measures = {by_id[fid].measure for fid in s.figures}
+                if len(measures) != 1 or None in measures:
+                    raise ValueError(
+                        f"chart {c.id!r}, series {s.label.en!r}: its figures must share one "
+                        f"measure, not {sorted(str(m) for m in measures)}"
+                    )
         return self
 
     def figure(self, figure_id: str) -> Figure:
@@ -108,8 +137,21 @@ class PostcodeRange(Strict):
 
 class CountryInfo(Strict):
     name: Translated
+    timezone: str = Field(pattern=r"^Europe/[A-Za-z_]+$")
+    # The name as it follows a preposition: "en Belgique", "in België", "in Belgium".
+    in_name: Translated
+    # The branch that receives the country's applications when no branch is nearer. A
+    # routing rule, not a title: no source calls it a head office.
     head_office: str
     postcode_digits: int = Field(ge=4, le=5)
+
+
+class Listing(Strict):
+    """Where the list of branches comes from: the organisation counts more branches than
+    public sources name (see impact.yml)."""
+
+    year: int = Field(ge=2013, le=2100)
+    source: Translated
 
 
 class Branch(Strict):
@@ -117,6 +159,8 @@ class Branch(Strict):
     name: Translated
     country: Country
     opened: int = Field(ge=2013, le=2100)
+    # The language the branch's team is written to in (its notifications): the
+    # organisation's setting, not the languages mentoring is offered in.
     languages: list[Lang] = Field(min_length=1)
     address: str | None = None
     phone: str | None = None
@@ -133,6 +177,7 @@ class Branch(Strict):
 
 class Branches(Strict):
     organisation_head_office: str
+    listing: Listing
     countries: dict[Country, CountryInfo]
     branches: list[Branch]
 
@@ -181,16 +226,21 @@ class Branches(Strict):
         info = self.countries.get(country) if country else None  # type: ignore[call-overload]
         return self.get(info.head_office if info else self.organisation_head_office)
 
+    def inbox_branch(self, branch: Branch, overrides: Mapping[str, str] | None = None) -> Branch:
+        """The branch whose inbox receives `branch`'s notifications: itself, else its
+        country's head office, else the organisation's head office."""
+        overrides = overrides or {}
+        for candidate in (branch, self.head_office(branch.country), self.head_office(None)):
+            if overrides.get(candidate.id) or candidate.inbox:
+                return candidate
+        raise DataError("branches.yml: the organisation's head office has no inbox")
+
     def inbox_of(self, branch: Branch, overrides: Mapping[str, str] | None = None) -> str:
         """The branch's inbox, else its country's head office's, else the organisation's;
         at each step an operator's override (branch id -> address) wins over the data."""
         overrides = overrides or {}
-        for candidate in (branch, self.head_office(branch.country), self.head_office(None)):
-            if overrides.get(candidate.id):
-                return overrides[candidate.id]
-            if candidate.inbox:
-                return str(candidate.inbox)
-        raise DataError("branches.yml: the organisation's head office has no inbox")
+        holder = self.inbox_branch(branch, overrides)
+        return overrides.get(holder.id) or str(holder.inbox)
 
 
 # --- programme.yml ------------------------------------------------------------------------
@@ -205,12 +255,40 @@ class AgeRange(Strict):
 
 class MentorRule(Strict):
     min_age: int = Field(ge=18, le=120)
+    # How the site says the rule, with "{age}" for min_age: "{age} ans ou plus".
+    wording: Translated
+    source: str
+
+    @model_validator(mode="after")
+    def _wording_states_the_age(self) -> MentorRule:
+        for lang in ("fr", "nl", "en"):
+            if "{age}" not in self.wording[lang]:
+                raise ValueError(f"wording.{lang} must contain {{age}}")
+        return self
+
+    def says(self, lang: str) -> str:
+        """The rule in words: "50 ans ou plus", "50 jaar of ouder", "aged 50 or over"."""
+        return self.wording[lang].replace("{age}", str(self.min_age))
+
+
+class MenteeCondition(Strict):
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    text: Translated
+
+
+class MenteeConditions(Strict):
+    """What a young person must meet besides the age range (per country, in `mentee`)."""
+
+    items: list[MenteeCondition] = Field(min_length=1)
     source: str
 
 
 class Eligibility(Strict):
     mentor: MentorRule
     mentee: dict[Country, AgeRange]
+    mentee_conditions: MenteeConditions
+    # The languages mentoring is offered in (a young person speaks at least one of them).
+    mentoring_languages: list[Lang] = Field(min_length=1)
 
 
 class Privacy(Strict):
