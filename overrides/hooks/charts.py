@@ -1,22 +1,26 @@
 """Charts of data/impact.yml drawn at build time as inline SVG: no JavaScript chart library.
 
-Each chart is a <figure> with an SVG (role="img", title and description listing every value)
-and a caption naming the sources, so the chart reads without sight and without CSS.
+Each chart is a <figure> with an SVG (role="img", title and description listing every value),
+a legend in HTML, and a caption naming the sources, so the chart reads without sight and
+without CSS. Bars are grouped by year; a series only holds figures of one measure (the data
+schema checks it), so two different measures are never drawn as one.
 """
 
 from __future__ import annotations
 
 from html import escape
 
-from sitedata.models import Chart, Impact
-from sitedata.formatting import COLON, format_figure
+from sitedata.formatting import COLON, format_figure, source_and_year
+from sitedata.models import Chart, Figure, Impact
 
 # A narrow drawing, so labels stay legible when a phone scales it to ~330 px.
-WIDTH, HEIGHT = 420, 280
-PLOT_TOP, PLOT_BOTTOM, PLOT_LEFT, PLOT_RIGHT = 48, 240, 8, 412
-# Series colours: the organisation's dark orange and a navy, both ≥ 3:1 against white.
-COLOURS = ("#B34D00", "#2B3A55")
+WIDTH, HEIGHT = 420, 260
+PLOT_TOP, PLOT_BOTTOM, PLOT_LEFT, PLOT_RIGHT = 28, 220, 8, 412
+# Series colours, each ≥ 4.5:1 against white: the organisation's dark orange, a navy, a teal.
+COLOURS = ("#B34D00", "#2B3A55", "#00646E")
 SOURCES_WORD = {"fr": "Sources", "nl": "Bronnen", "en": "Sources"}
+# French puts a narrow no-break space before a semicolon.
+SEMICOLON = {"fr": "\u202f; ", "nl": "; ", "en": "; "}
 
 
 def _bar(x: float, width: float, value: float, top: float, colour: str, text: str) -> str:
@@ -30,38 +34,44 @@ def _bar(x: float, width: float, value: float, top: float, colour: str, text: st
     )
 
 
+def _by_year(chart: Chart, impact: Impact) -> tuple[list[int], list[dict[int, Figure]]]:
+    """The years on the axis, and each series' figure per year."""
+    rows = [{f.year: f for f in map(impact.figure, s.figures)} for s in chart.series]
+    return sorted({year for row in rows for year in row}), rows
+
+
 def render_chart(chart: Chart, impact: Impact, lang: str) -> str:
-    """One chart as a <figure> with inline SVG; bars grouped by the first series' years."""
-    series = [[impact.figure(fid) for fid in s.figures] for s in chart.series]
-    top = max(f.value for row in series for f in row) * 1.15
-    groups = len(series[0])
-    slot = (PLOT_RIGHT - PLOT_LEFT) / groups
-    bar_width = slot * 0.7 / len(series)
+    """One chart as a <figure> with inline SVG; bars grouped by year."""
+    years, rows = _by_year(chart, impact)
+    top = max(f.value for row in rows for f in row.values()) * 1.15
+    slot = (PLOT_RIGHT - PLOT_LEFT) / len(years)
+    bar_width = slot * 0.8 / len(rows)
     parts: list[str] = []
-    for g in range(groups):
-        x0 = PLOT_LEFT + g * slot + slot * 0.15
-        for s, row in enumerate(series):
-            if g < len(row):
-                fig = row[g]
-                text = format_figure(fig, lang)
+    for g, year in enumerate(years):
+        x0 = PLOT_LEFT + g * slot + slot * 0.1
+        for s, row in enumerate(rows):
+            if year in row:
+                fig = row[year]
                 parts.append(_bar(x0 + s * bar_width, bar_width - 4, fig.value, top,
-                                  COLOURS[s % len(COLOURS)], text))
+                                  COLOURS[s % len(COLOURS)], format_figure(fig, lang)))
         parts.append(
-            f'<text x="{PLOT_LEFT + g * slot + slot / 2:.1f}" y="{PLOT_BOTTOM + 24}" '
-            f'text-anchor="middle" class="duo-chart__axis">{series[0][g].year}</text>'
+            f'<text x="{PLOT_LEFT + g * slot + slot / 2:.1f}" y="{PLOT_BOTTOM + 26}" '
+            f'text-anchor="middle" class="duo-chart__axis">{year}</text>'
         )
     legend = "".join(
-        f'<rect x="{PLOT_LEFT + i * 200}" y="8" width="16" height="16" fill="{COLOURS[i % 2]}"/>'
-        f'<text x="{PLOT_LEFT + i * 200 + 22}" y="22" class="duo-chart__legend">'
-        f"{escape(s.label[lang])}</text>"
+        # A class, not a style attribute: the Content-Security-Policy allows no inline style.
+        f'<li><span class="duo-chart__swatch duo-chart__swatch--{i % len(COLOURS)}"></span>'
+        f"{escape(s.label[lang])}</li>"
         for i, s in enumerate(chart.series)
     ) if len(chart.series) > 1 else ""
-    described = "; ".join(
-        f"{s.label[lang]} {f.year}: {format_figure(f, lang)}"
-        for s, row in zip(chart.series, series, strict=True)
-        for f in row
+    described = SEMICOLON[lang].join(
+        f"{s.label[lang]} {year}{COLON[lang]}{format_figure(row[year], lang)}"
+        for s, row in zip(chart.series, rows, strict=True)
+        for year in years
+        if year in row
     )
-    sources = sorted({impact.sources[f.source].name + f", {f.year}" for row in series for f in row})
+    sources = sorted({source_and_year(impact, f, lang) for row in rows for f in row.values()})
+    note = f" {escape(chart.note[lang])}" if chart.note else ""
     title_id, desc_id = f"chart-{chart.id}-title", f"chart-{chart.id}-desc"
     return (
         f'<figure class="duo-chart" id="chart-{chart.id}">'
@@ -69,11 +79,11 @@ def render_chart(chart: Chart, impact: Impact, lang: str) -> str:
         f'aria-labelledby="{title_id} {desc_id}" xmlns="http://www.w3.org/2000/svg">'
         f'<title id="{title_id}">{escape(chart.title[lang])}</title>'
         f'<desc id="{desc_id}">{escape(described)}</desc>'
-        f"{legend}"
         f'<line x1="{PLOT_LEFT}" y1="{PLOT_BOTTOM}" x2="{PLOT_RIGHT}" y2="{PLOT_BOTTOM}" '
         f'stroke="#1a1a1a"/>'
         f'{"".join(parts)}</svg>'
-        f"<figcaption><strong>{escape(chart.title[lang])}</strong>. "
-        f"{SOURCES_WORD[lang]}{COLON[lang]}{escape('; '.join(sources))}.</figcaption>"
+        + (f'<ul class="duo-chart__legend" aria-hidden="true">{legend}</ul>' if legend else "")
+        + f"<figcaption><strong>{escape(chart.title[lang])}</strong>.{note} "
+        f"{SOURCES_WORD[lang]}{COLON[lang]}{escape(SEMICOLON[lang].join(sources))}.</figcaption>"
         "</figure>"
     )

@@ -2,6 +2,8 @@
 
 - Every language has the same set of pages, or the build fails (no silent fallback).
 - The data files are valid, or the build fails with the file, entry and field.
+- Every French page has a narrow no-break space before ; : ! ? and inside « », or the build
+  fails naming the page and the spot.
 - One page per branch and language is generated from data/branches.yml.
 """
 
@@ -18,9 +20,14 @@ from mkdocs.structure.files import File, Files
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from overrides.hooks.branch_page import branch_markdown  # noqa: E402
+from overrides.hooks.typography import (  # noqa: E402
+    fix_french_spacing,
+    french_spacing_errors,
+    visible_text,
+)
 from sitedata import DataError, load_default  # noqa: E402
-from sitedata.models import Branch, Branches  # noqa: E402
-from sitedata.urls import DEFAULT_LANGUAGE, LANGUAGES, page_path  # noqa: E402
+from sitedata.models import Branch, SiteData  # noqa: E402
+from sitedata.urls import DEFAULT_LANGUAGE, LANGUAGES, page_path, split_language  # noqa: E402
 
 
 def missing_pages(docs_dir: Path, languages: tuple[str, ...] = LANGUAGES) -> dict[str, list[str]]:
@@ -50,12 +57,12 @@ def current_language(config: MkDocsConfig) -> str:
     return getattr(i18n, "current_language", None) or DEFAULT_LANGUAGE
 
 
-def branch_file(branch: Branch, branches: Branches, lang: str, config: MkDocsConfig) -> File:
+def branch_file(branch: Branch, site: SiteData, lang: str, config: MkDocsConfig) -> File:
     """A generated Markdown page for one branch, placed as the i18n plugin places pages."""
     url = page_path(lang, f"branches/{branch.id}/")
     dest = url + "index.html"
     file = File.generated(
-        config, f"{lang}/branches/{branch.id}.md", content=branch_markdown(branch, branches, lang)
+        config, f"{lang}/branches/{branch.id}.md", content=branch_markdown(branch, site, lang)
     )
     file.dest_uri = dest
     file.url = url
@@ -70,12 +77,39 @@ def branch_file(branch: Branch, branches: Branches, lang: str, config: MkDocsCon
 @event_priority(-110)
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     lang = current_language(config)
-    branches = load_default().branches
-    for branch in branches.branches:
-        file = branch_file(branch, branches, lang, config)
+    site = load_default()
+    for branch in site.branches.branches:
+        file = branch_file(branch, site, lang, config)
         for other in LANGUAGES:
             alt = File.generated(config, f"{other}/branches/{branch.id}.md", content="")
             alt.url = page_path(other, f"branches/{branch.id}/")
             file.alternates[other] = alt
         files.append(file)
     return files
+
+
+def _respace_toc(items) -> None:  # type: ignore[no-untyped-def]
+    for item in items:
+        item.title = fix_french_spacing(item.title)
+        _respace_toc(item.children)
+
+
+def on_page_content(html: str, page, config: MkDocsConfig, files: Files) -> str:
+    """Python-Markdown folds a heading's U+202F into a plain space in the table of contents;
+    put it back on French pages."""
+    if split_language(page.url)[0] == "fr":
+        _respace_toc(page.toc)
+    return html
+
+
+def on_post_page(output: str, page, config: MkDocsConfig) -> str:
+    """French pages: what a reader sees follows French spacing (U+202F before ; : ! ?)."""
+    if split_language(page.url)[0] == "fr":
+        errors = french_spacing_errors(visible_text(output))
+        if errors:
+            lines = "\n".join(f"  {e}" for e in errors[:20])
+            raise PluginError(
+                f"{page.file.src_uri}: French spacing needs a narrow no-break space (U+202F), "
+                f"see overrides/hooks/typography.py:\n{lines}"
+            )
+    return output
