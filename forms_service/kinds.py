@@ -9,10 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
+from babel.lists import format_list
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 
+from sitedata import load_default
+from sitedata.formatting import BABEL_LOCALES
 from sitedata.kinds import KINDS as KIND_IDS
 
 Text = Any  # a lazy translated string
@@ -48,6 +55,8 @@ class Kind:
     title: Text
     intro: Text
     questions: tuple[Question, ...]
+    # Who may apply, as a list under the introduction (read from data when shown).
+    criteria: Any = ()
     by_name: Mapping[str, Question] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -60,6 +69,19 @@ class Kind:
 
     def question(self, name: str) -> Question:
         return self.by_name[name]
+
+
+class LazyTuple:
+    """A tuple of texts built when it is read, in the language of the request."""
+
+    def __init__(self, build: Any) -> None:
+        self._build = build
+
+    def __iter__(self) -> Any:
+        return iter(self._build())
+
+    def __bool__(self) -> bool:
+        return True
 
 
 COUNTRY_CHOICES = (("BE", _l("Belgium")), ("FR", _l("France")), ("NL", _l("Netherlands")))
@@ -100,6 +122,97 @@ ROLE_CHOICES = (
     ("other", _l("Something else")),
 )
 
+# --- what the texts read from data/programme.yml, at the time they are shown ----------------
+
+# Example phone numbers, obviously made up: a run of zeros that is nobody's line.
+EXAMPLE_PHONE = "0470 00 00 00"
+EXAMPLE_PHONE_INTERNATIONAL = "+32 470 00 00 00"
+
+
+def call_back_days() -> int:
+    """The call-back promise: a coordinator calls a new applicant within this many days."""
+    return load_default().programme.call_back.days
+
+
+def mentor_min_age() -> int:
+    return load_default().programme.eligibility.mentor.min_age
+
+
+def example_birth_year(kind: str) -> int:
+    """A birth year that fits the kind: a mentor over the minimum age, a young person in the
+    middle of the age ranges (so the example never shows a year the form would refuse)."""
+    rules = load_default().programme.eligibility
+    if kind == "mentor":
+        age = rules.mentor.min_age + 12
+    else:
+        low = min(r.min_age for r in rules.mentee.values())
+        high = min(r.max_age for r in rules.mentee.values())
+        age = (low + high) // 2
+    return date.today().year - age
+
+
+def _lang() -> str:
+    locale = get_locale()
+    return locale.language if locale is not None else "fr"
+
+
+def mentee_ages() -> str:
+    """The young people's age range, per country where the countries differ:
+    '18 to 33 years old (Netherlands: 18 to 34)'."""
+    site = load_default()
+    ranges = site.programme.eligibility.mentee
+    lang = _lang()
+    groups: dict[tuple[int, int], list[str]] = {}
+    for code, rule in ranges.items():
+        groups.setdefault((rule.min_age, rule.max_age), []).append(code)
+    # The range most countries share first; the others as exceptions, named by country.
+    ordered = sorted(groups.items(), key=lambda item: -len(item[1]))
+    (low, high), _codes = ordered[0]
+    text = _("%(low)s to %(high)s years old", low=low, high=high)
+    for (low, high), codes in ordered[1:]:
+        names = format_list(
+            [site.branches.countries[c].name[lang] for c in codes],  # type: ignore[index]
+            locale=BABEL_LOCALES.get(lang, lang),
+        )
+        text += " " + _("(%(countries)s: %(low)s to %(high)s)",
+                        countries=names, low=low, high=high)
+    return text
+
+
+def phone_hint() -> str:
+    days = call_back_days()
+    return ngettext(
+        "A coordinator calls you within %(num)s day. For example %(example)s.",
+        "A coordinator calls you within %(num)s days. For example %(example)s.",
+        days, example=EXAMPLE_PHONE,
+    )
+
+
+def birth_year_hint(kind: str) -> str:
+    return _(
+        "For example %(year)s. We only need your age, not your date of birth.",
+        year=example_birth_year(kind),
+    )
+
+
+def mentor_intro() -> str:
+    return _(
+        "Are you aged %(age)s or over, with work experience? For six months, about two hours "
+        "a week, you help a young person find their way to a job. You are trained first.",
+        age=mentor_min_age(),
+    )
+
+
+def mentee_criteria() -> tuple[str, ...]:
+    return (
+        _("You are %(ages)s.", ages=mentee_ages()),
+        _("You, a parent or a grandparent come from a country outside the European Union."),
+        _("If you are not a citizen of the country where you live, you have a valid long-term "
+          "residence permit."),
+        _("You speak French, Dutch or English."),
+    )
+
+
 # --- questions shared by several kinds ----------------------------------------------------
 
 FIRST_NAME = Question(
@@ -113,35 +226,39 @@ LAST_NAME = Question(
 )
 EMAIL = Question(
     "email", _l("What is your e-mail address?"),
-    hint=_l("We send the confirmation of your application there."),
+    hint=_l("We send you an e-mail there to confirm."),
     autocomplete="email", input_type="email", spellcheck=False,
 )
 COUNTRY = Question("country", _l("In which country do you live?"), choices=COUNTRY_CHOICES)
 POSTCODE = Question(
     "postcode", _l("What is your postcode?"),
-    hint=_l("For example 1050, 75011 or 3011 AB. It tells us which branch is nearest."),
+    hint=_l("For example 1050, 75011 or 3011 AB. It tells us which branch is nearest to you."),
     autocomplete="postal-code", width="10",
 )
 PHONE = Question(
-    "phone", _l("What is your phone number?"),
-    hint=_l("A coordinator calls you within a few days. For example 0470 12 34 56."),
+    "phone", _l("What is your phone number?"), hint=LazyString(phone_hint),
     autocomplete="tel", input_type="tel", width="20",
 )
-BIRTH_YEAR = Question(
-    "birth_year", _l("In which year were you born?"),
-    hint=_l("For example 1962. We only need your age, not your full date of birth."),
-    autocomplete="bday-year", inputmode="numeric", width="4",
-)
+
+
+def birth_year(kind: str) -> Question:
+    return Question(
+        "birth_year", _l("In which year were you born?"),
+        hint=LazyString(birth_year_hint, kind),
+        autocomplete="bday-year", inputmode="numeric", width="4",
+    )
+
+
 SECTOR = Question(
-    "sector", _l("In which sector or field do you work, or want to work?"),
+    "sector", _l("In which field do you work, or want to work?"),
     hint=_l("For example logistics, nursing, IT or accounting."),
 )
 LANGUAGES = Question(
-    "languages", _l("Which languages do you speak?"), hint=_l("Select all that apply."),
+    "languages", _l("Which languages do you speak?"), hint=_l("Tick all that apply."),
     choices=LANGUAGE_CHOICES, multiple=True,
 )
 AVAILABILITY = Question(
-    "availability", _l("When are you usually available?"), hint=_l("Select all that apply."),
+    "availability", _l("When are you usually free?"), hint=_l("Tick all that apply."),
     choices=AVAILABILITY_CHOICES, multiple=True,
 )
 HEARD_FROM = Question(
@@ -149,37 +266,38 @@ HEARD_FROM = Question(
 )
 BRANCH = Question(
     "branch", _l("Which branch would you like to contact you? (optional)"),
-    hint=_l("We choose the branch nearest to your postcode if you leave this."),
+    hint=_l("If you leave this, we choose the branch nearest to your postcode."),
 )
 CONSENT = Question(
     "consent", _l("I agree that DUO for a JOB stores my answers to process my application.")
 )
-PROGRAMME_QUESTIONS = (
-    FIRST_NAME, LAST_NAME, BIRTH_YEAR, EMAIL, PHONE, COUNTRY, POSTCODE, SECTOR, LANGUAGES,
-    AVAILABILITY, HEARD_FROM, BRANCH, CONSENT,
-)
+
+
+def programme_questions(kind: str) -> tuple[Question, ...]:
+    return (
+        FIRST_NAME, LAST_NAME, birth_year(kind), EMAIL, PHONE, COUNTRY, POSTCODE, SECTOR,
+        LANGUAGES, AVAILABILITY, HEARD_FROM, BRANCH, CONSENT,
+    )
+
 
 KINDS: dict[str, Kind] = {
     "mentor": Kind(
         "mentor",
         name=_l("mentor"),
         title=_l("Become a mentor"),
-        intro=_l(
-            "You are 50 or older and have work experience? For six months, about two hours "
-            "a week, you help a young job seeker find their way to work."
-        ),
-        questions=PROGRAMME_QUESTIONS,
+        intro=LazyString(mentor_intro),
+        questions=programme_questions("mentor"),
     ),
     "mentee": Kind(
         "mentee",
-        name=_l("mentee"),
+        name=_l("young person"),
         title=_l("Find a mentor"),
         intro=_l(
-            "You are young, looking for work, and you or your family came from outside the "
-            "European Union? A mentor with years of work experience helps you for six "
-            "months, free of charge."
+            "Are you young and looking for work? A mentor with years of work experience "
+            "helps you for six months. It is free."
         ),
-        questions=PROGRAMME_QUESTIONS,
+        criteria=LazyTuple(mentee_criteria),
+        questions=programme_questions("mentee"),
     ),
     "partner": Kind(
         "partner",
@@ -203,7 +321,8 @@ KINDS: dict[str, Kind] = {
             ),
             Question(
                 "phone", _l("What is your phone number?"),
-                hint=_l("For example 02 203 02 31 or +32 2 203 02 31."),
+                hint=_l("For example %(number)s or %(international)s.",
+                        number=EXAMPLE_PHONE, international=EXAMPLE_PHONE_INTERNATIONAL),
                 autocomplete="tel", input_type="tel", width="20",
             ),
             Question(
@@ -222,7 +341,10 @@ KINDS: dict[str, Kind] = {
                 hint=_l("A few lines about your organisation and your idea are enough."),
             ),
             BRANCH,
-            CONSENT,
+            Question(
+                "consent",
+                _l("I agree that DUO for a JOB stores my answers to reply to my message."),
+            ),
         ),
     ),
     "volunteer": Kind(
@@ -230,7 +352,7 @@ KINDS: dict[str, Kind] = {
         name=_l("volunteer"),
         title=_l("Volunteer with us"),
         intro=_l(
-            "You would like to help without being a mentor? Review CVs, run events for "
+            "Would you like to help without being a mentor? Review CVs, run events for "
             "mentors or represent DUO for a JOB."
         ),
         questions=(

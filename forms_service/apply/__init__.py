@@ -4,4 +4,5 @@ from flask import Blueprint
 
 bp = Blueprint("apply", __name__)
 
-from forms_service.apply import routes  # noqa: E402,F401  (registers the views on bp)
+# The form views and the language switch of a form register themselves on bp.
+from forms_service.apply import language, routes  # noqa: E402,F401

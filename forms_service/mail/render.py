@@ -2,19 +2,25 @@
 
 Each message is a pair of templates (.txt and .html, autoescaped) in the language of the
 person who reads it: the applicant's for the confirmation, the branch's for the notification.
+
+Both repeat the answers. The confirmation says when the call comes (the call-back promise in
+data/programme.yml) and whom to write to if it does not; a reply reaches the branch's inbox.
+A branch without an inbox of its own is read by another office: the notification says so at
+the top and in its subject, so that office passes it on.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import phonenumbers
 from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from forms_service.domain.text import has_control_chars
-from forms_service.kinds import KINDS
-from forms_service.mail.inboxes import inbox_of
+from forms_service.kinds import KINDS, call_back_days
+from forms_service.mail.inboxes import inbox_of, overrides
 from forms_service.models import Application, OutboxMessage
 from sitedata.models import Branch, SiteData
 
@@ -35,10 +41,35 @@ def answer_rows(application: Application, site: SiteData, lang: str) -> list[Ans
         value = application.answers.get(question.name)
         if question.name == "branch":
             text = site.branches.get(value).name[lang] if value else _("Let us choose")
+        elif question.input_type == "tel" and value:
+            text = readable_phone(str(value))
         else:
             text = question.display(value)
         rows.append(AnswerRow(str(question.label), text))
     return rows
+
+
+def readable_phone(value: str) -> str:
+    """A stored phone number (E.164) in groups, so a mistyped digit is easy to see."""
+    try:
+        number = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException:
+        return value
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def receiving_office(site: SiteData, branch: Branch) -> Branch:
+    """The branch whose inbox receives `branch`'s mail: the branch itself when it has an
+    inbox (in the data or the deployment's configuration), else the first of its country's
+    head office and the organisation's head office that has one (Branches.inbox_of's order)."""
+    configured = overrides()
+    chain = (
+        branch, site.branches.head_office(branch.country), site.branches.head_office(None)
+    )
+    for candidate in chain:
+        if configured.get(candidate.id) or candidate.inbox:
+            return candidate
+    return chain[-1]
 
 
 def header_safe(value: str) -> str:
@@ -58,14 +89,21 @@ def application_messages(
     application: Application, branch: Branch, site: SiteData
 ) -> list[OutboxMessage]:
     """The confirmation (applicant's language) and the notification (branch's language)."""
+    office = receiving_office(site, branch)
+    branch_inbox = header_safe(inbox_of(site.branches, branch))
     context = dict(
         application=application,
         branch=branch,
+        office=office,
+        # Read by another office, which must pass it on.
+        forwarded=office.id != branch.id,
+        inbox=branch_inbox,
+        days=call_back_days(),
         name=applicant_name(application.answers),
         kind=application.kind,
     )
-    branch_inbox = header_safe(inbox_of(site.branches, branch))
     with force_locale(application.lang):
+        rows = answer_rows(application, site, application.lang)
         confirmation = OutboxMessage(
             application_id=application.id,
             kind="confirmation",
@@ -73,10 +111,16 @@ def application_messages(
             # The confirmation invites questions: a reply reaches the branch, not the sender.
             reply_to=branch_inbox,
             subject=header_safe(
-                render_template("email/confirmation_subject.txt", **context).strip()
+                render_template(
+                    "email/confirmation_subject.txt", lang=application.lang, **context
+                ).strip()
             ),
-            body_text=render_template("email/confirmation.txt", lang=application.lang, **context),
-            body_html=render_template("email/confirmation.html", lang=application.lang, **context),
+            body_text=render_template(
+                "email/confirmation.txt", lang=application.lang, rows=rows, **context
+            ),
+            body_html=render_template(
+                "email/confirmation.html", lang=application.lang, rows=rows, **context
+            ),
         )
     branch_lang = branch.languages[0]
     with force_locale(branch_lang):
@@ -87,7 +131,9 @@ def application_messages(
             recipient=branch_inbox,
             reply_to=header_safe(application.email),
             subject=header_safe(
-                render_template("email/notification_subject.txt", **context).strip()
+                render_template(
+                    "email/notification_subject.txt", lang=branch_lang, **context
+                ).strip()
             ),
             body_text=render_template(
                 "email/notification.txt", lang=branch_lang, rows=rows, **context

@@ -11,8 +11,8 @@ from apply_support import fill_in
 LANGS = ("fr", "nl", "en")
 THANKS = {
     "fr": "Merci, nous avons bien reçu votre candidature",
-    "nl": "Bedankt, we hebben uw aanmelding ontvangen",
-    "en": "Thank you, your application has been received",
+    "nl": "Bedankt, we hebben je aanmelding ontvangen",
+    "en": "Thank you, we have received your application",
 }
 ANTWERP = {"fr": "Anvers", "nl": "Antwerpen", "en": "Antwerp"}
 
@@ -28,7 +28,7 @@ def test_a_mentor_applies_in_each_language_and_sees_the_branch(page, base_url: s
     assert page.locator("html").get_attribute("lang") == lang
     assert not page.is_checked("#consent")
     fill_in(page, "mentor", **mentor_answers(lang))
-    page.click("button[type=submit]")
+    page.click("form button[type=submit]")
     page.wait_for_url(re.compile(rf"/{lang}/apply/mentor/thanks/DUO-[A-Z0-9]{{6}}/$"))
     body = page.inner_text("main")
     assert THANKS[lang] in body
@@ -70,13 +70,13 @@ def test_the_volunteer_form_can_be_completed_with_the_keyboard_alone(page, base_
     assert page.evaluate("document.activeElement.type") == "submit"
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/en/apply/volunteer/thanks/DUO-[A-Z0-9]{6}/$"))
-    assert "The Rotterdam branch will contact you." in page.inner_text("main")
+    assert "Your application goes to the Rotterdam branch." in page.inner_text("main")
 
 
 def test_the_error_summary_links_move_focus_to_the_field(page, base_url: str):
     page.goto(f"{base_url}/nl/apply/mentee/")
     page.fill("#first_name", "Amina")
-    page.click("button[type=submit]")
+    page.click("form button[type=submit]")
     summary = page.locator(".error-summary")
     assert "Er is een probleem" in summary.inner_text()
     assert page.input_value("#first_name") == "Amina"
@@ -100,17 +100,24 @@ def test_axe_finds_no_violation_on_empty_error_and_thank_you_states(
     # checks that the pages themselves need no such exception).
     context = browser.new_context(bypass_csp=True)
     page = context.new_page()
-    for kind in ("mentor", "partner"):
+    for kind in ("mentor", "mentee", "volunteer", "partner"):
         page.goto(f"{base_url}/{lang}/apply/{kind}/")
         assert axe_violations(page, axe_script) == [], f"{kind} empty"
-    page.click("button[type=submit]")
-    page.wait_for_selector(".error-summary")
-    assert axe_violations(page, axe_script) == [], "error state"
-    page.goto(f"{base_url}/{lang}/apply/mentor/")
-    fill_in(page, "mentor", **mentor_answers(lang))
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/thanks/"))
-    assert axe_violations(page, axe_script) == [], "thank-you state"
+        page.click("form button[type=submit]")
+        page.wait_for_selector(".error-summary")
+        assert axe_violations(page, axe_script) == [], f"{kind} error state"
+    # The same half-filled form, switched to another language.
+    other = "en" if lang != "en" else "fr"
+    page.fill("#organisation", "CPAS")
+    page.click(f'header button[lang="{other}"]')
+    page.wait_for_url(re.compile(rf"/{other}/apply/partner/language/$"))
+    assert axe_violations(page, axe_script) == [], "switched language"
+    for kind, answers in (("mentor", mentor_answers(lang)), ("partner", {})):
+        page.goto(f"{base_url}/{lang}/apply/{kind}/")
+        fill_in(page, kind, **answers)
+        page.click("form button[type=submit]")
+        page.wait_for_url(re.compile(r"/thanks/"))
+        assert axe_violations(page, axe_script) == [], f"{kind} thank-you state"
     context.close()
 
 

@@ -23,10 +23,14 @@ CITY = {
     ("rotterdam", "en"): "Rotterdam",
 }
 THANKS = {"fr": "Merci, nous avons bien reçu votre candidature",
-          "nl": "Bedankt, we hebben uw aanmelding ontvangen",
-          "en": "Thank you, your application has been received"}
+          "nl": "Bedankt, we hebben je aanmelding ontvangen",
+          "en": "Thank you, we have received your application"}
+# Partners write in: they send a message, not an application.
+THANKS_PARTNER = {"fr": "Merci, nous avons bien reçu votre message",
+                  "nl": "Bedankt, we hebben je bericht ontvangen",
+                  "en": "Thank you, we have received your message"}
 PROBLEM = {"fr": "Il y a un problème", "nl": "Er is een probleem", "en": "There is a problem"}
-EMAIL_REQUIRED = {"fr": "Indiquez votre adresse e-mail", "nl": "Vul uw e-mailadres in",
+EMAIL_REQUIRED = {"fr": "Indiquez votre adresse e-mail", "nl": "Vul je e-mailadres in",
                   "en": "Enter your e-mail address"}
 
 
@@ -69,7 +73,7 @@ def test_valid_application_is_stored_with_two_messages_and_thanks_names_the_bran
     page = actions.client.get(location)
     assert page.status_code == 200
     assert f'<html lang="{lang}">' in page.text
-    assert THANKS[lang] in text_of(page.text)
+    assert (THANKS_PARTNER if kind == "partner" else THANKS)[lang] in text_of(page.text)
     assert CITY[(EXPECTED_BRANCH[kind], lang)] in text_of(page.text)
     assert reference in page.text
 
@@ -156,7 +160,7 @@ def test_a_missing_csrf_token_brings_the_form_back_filled_with_a_fresh_token(
     response = actions.submit("mentee", "nl", hidden=hidden)
     assert response.status_code == 400
     body = text_of(response.text)
-    assert "Uw formulier stond lang open" in body
+    assert "Je formulier stond lang open" in body
     assert 'value="Amina"' in body and 'value="2000"' in body
     fresh = dict(re.findall(r'id="(csrf_token)" name="csrf_token" type="hidden" value="([^"]+)"',
                             response.text))
@@ -171,14 +175,14 @@ def test_a_filled_honeypot_looks_successful_but_stores_nothing(
 ) -> None:
     response = actions.submit("partner", "en", website="http://spam.example")
     assert response.status_code == 200
-    assert "Thank you, your application has been received" in text_of(response.text)
+    assert "Thank you, we have received your message" in text_of(response.text)
     assert stored(app) == ([], [])
 
 
 def test_an_oversized_request_gets_a_413_page(app, actions: ApplicationActions) -> None:
     response = actions.submit("partner", "nl", message="x" * 70_000)
     assert response.status_code == 413
-    assert "Uw antwoorden zijn te lang" in text_of(response.text)
+    assert "Je antwoorden zijn te lang" in text_of(response.text)
 
 
 @pytest.mark.parametrize(
@@ -188,17 +192,51 @@ def test_unknown_language_kind_or_reference_is_not_found(client, path: str) -> N
     assert client.get(path).status_code == 404
 
 
-def test_language_switcher_opens_the_same_form_in_the_other_languages(client) -> None:
+def test_the_language_switcher_sends_the_form_to_the_other_languages(client) -> None:
+    """On a form, each other language is a button of the form: it carries the answers."""
     body = client.get("/nl/apply/partner/").text
-    assert 'href="/fr/apply/partner/" hreflang="fr"' in body
-    assert 'href="/en/apply/partner/" hreflang="en"' in body
+    for code in ("fr", "en"):
+        assert re.search(
+            rf'<button class="language-switch" form="application" '
+            rf'formaction="/{code}/apply/partner/language/" lang="{code}">', body
+        )
+    assert '<form id="application" method="post" action="/nl/apply/partner/"' in body
     assert 'href="/nl/privacy/"' in body and 'href="/nl/"' in body
+
+
+def test_switching_language_keeps_the_answers_and_shows_no_error(
+    app, actions: ApplicationActions
+) -> None:
+    hidden = actions.open("mentee", "fr")
+    half = {**hidden, "first_name": "Amina", "birth_year": "2001", "phone": "0470 00 00 00",
+            "languages": ["fr", "nl"], "branch": "ghent"}
+    response = actions.client.post("/nl/apply/mentee/language/", data=half)
+    assert response.status_code == 200
+    body = text_of(response.text)
+    assert '<html lang="nl">' in body and "Een mentor vinden" in body
+    assert 'value="Amina"' in body and 'value="2001"' in body
+    assert 'value="0470 00 00 00"' in body
+    assert re.search(r'name="languages" type="checkbox" value="fr" checked', body)
+    assert re.search(r'name="languages" type="checkbox" value="nl" checked', body)
+    assert '<option value="ghent" selected>Gent</option>' in body
+    assert "Er is een probleem" not in body and "field-error" not in body
+    assert stored(app) == ([], [])
+    # The form goes on in Dutch, with the same hidden tokens.
+    done = actions.submit("mentee", "nl", hidden=hidden, branch="ghent")
+    assert done.status_code == 303
+    assert stored(app)[0][0].lang == "nl"
+
+
+def test_the_language_switch_address_opened_directly_leads_to_the_form(client) -> None:
+    response = client.get("/en/apply/mentor/language/")
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/en/apply/mentor/"
+    assert client.get("/de/apply/mentor/language/").status_code == 404
 
 
 def test_a_branch_page_link_preselects_the_branch_in_every_language(client) -> None:
     body = client.get("/fr/apply/mentee/?branch=ghent").text
     assert '<option value="ghent" selected>Gand</option>' in body
-    assert 'href="/nl/apply/mentee/?branch=ghent"' in body
     assert '<option value="" selected>' in client.get("/fr/apply/mentee/?branch=nowhere").text
 
 
