@@ -9,6 +9,7 @@ from flask import Flask
 
 from forms_service import cli, config, extensions
 from forms_service.apply import bp as apply_bp
+from forms_service.sessions import bp as sessions_bp
 from forms_service.staff import auth as staff_auth
 from forms_service.staff import bp as staff_bp
 from forms_service.web import errors, pages, security, static_site
@@ -23,6 +24,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     pages.init_app(app)
     cli.init_app(app)
     app.register_blueprint(apply_bp)
+    app.register_blueprint(sessions_bp)
     staff_auth.init_app(app)  # Flask-Security-Too: sign-in, two factors, under /staff/
     app.register_blueprint(staff_bp)
     security.init_app(app)  # headers, cookies, ProxyFix, the 405 and 429 pages

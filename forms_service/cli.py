@@ -16,17 +16,18 @@ from forms_service.domain.retention import retention_cutoff
 from forms_service.domain.scope import ROLES
 from forms_service.extensions import db
 from forms_service.mail import outbox
-from forms_service.services import accounts, digests, privacy
+from forms_service.services import accounts, digests, privacy, sessions
 from sitedata import load_default
 
 db_cli = AppGroup("db", help="Database schema.")
 outbox_cli = AppGroup("outbox", help="Outgoing e-mail.")
 privacy_cli = AppGroup("privacy", help="Retention, access and erasure of personal data.")
 staff_cli = AppGroup("staff", help="Staff accounts of the branch workspace.")
+sessions_cli = AppGroup("sessions", help="Information sessions.")
 
 
 def init_app(app: Flask) -> None:
-    for group in (db_cli, outbox_cli, privacy_cli, staff_cli):
+    for group in (db_cli, outbox_cli, privacy_cli, staff_cli, sessions_cli):
         app.cli.add_command(group)
 
 
@@ -164,3 +165,48 @@ def staff_digest_command() -> None:
         count = digests.queue_digests(db.session, load_default(), datetime.now(UTC))
         db.session.commit()
     click.echo(f"{count} summary e-mail(s) queued.")
+
+
+# --- sessions -----------------------------------------------------------------------------
+
+
+@sessions_cli.command("add")
+@click.option("--branch", required=True, help="The branch id (data/branches.yml).")
+@click.option("--start", required=True, type=click.DateTime(["%Y-%m-%dT%H:%M"]),
+              help="Local time at the venue, YYYY-MM-DDTHH:MM.")
+@click.option("--minutes", type=int, default=sessions.DEFAULT_MINUTES, show_default=True)
+@click.option("--capacity", type=int, required=True)
+@click.option("--audience", type=click.Choice(["mentor", "mentee", "all"]), required=True)
+@click.option("--lang", type=click.Choice(["fr", "nl", "en"]), required=True)
+@click.option("--place", help="The address, for a session face to face.")
+@click.option("--online", "online_url", help="The https:// link, for an online session.")
+def sessions_add_command(branch: str, start: datetime, minutes: int, capacity: int,
+                         audience: str, lang: str, place: str | None,
+                         online_url: str | None) -> None:
+    """Add an information session; prints its id."""
+    data = sessions.SessionInput(
+        branch_id=branch, starts_local=start, minutes=minutes, capacity=capacity,
+        audience=audience, lang=lang, place=place, online_url=online_url,
+    )
+    try:
+        row = sessions.create(db.session, load_default(), data, "cli", datetime.now(UTC))
+    except sessions.SessionRefused as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    click.echo(row.id)
+
+
+@sessions_cli.command("list")
+@click.option("--all", "show_all", is_flag=True, help="Past sessions too.")
+def sessions_list_command(show_all: bool) -> None:
+    """The upcoming sessions: id, branch, local start, places taken, format, status."""
+    site = load_default()
+    rows = sessions.all_sessions(db.session, datetime.now(UTC), include_past=show_all)
+    for row in rows:
+        local = sessions.local_start(site, row)
+        where = row.online_url or row.place or ""
+        click.echo(f"{row.id}\t{row.branch_id}\t{local:%Y-%m-%d %H:%M %Z}\t"
+                   f"{row.booked}/{row.capacity}\t{row.audience}\t{row.lang}\t{row.status}\t"
+                   f"{where}")
+    click.echo(f"{len(rows)} session(s).")

@@ -86,6 +86,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # or the address is locked out until the window has passed.
         STAFF_SIGNIN_ACCOUNT_LIMIT="5 per 15 minutes",
         STAFF_SIGNIN_ADDRESS_LIMIT="20 per 15 minutes",
+        # The pages behind the signed links in session e-mails (view, cancel, move), per
+        # visitor address, GET included.
+        SESSION_LINK_RATE_LIMIT="30 per minute;300 per day",
     )
 
 

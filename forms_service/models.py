@@ -8,12 +8,30 @@ from typing import Any
 from flask_security.models.sqla import FsModels, FsRoleMixin, FsUserMixin, FsWebAuthnMixin
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
 
 from forms_service.db import Base
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class AwareDateTime(TypeDecorator):
+    """A moment stored in UTC and read back aware on every database (SQLite returns naive
+    values), so rules can compare it with now() without a case for each database."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+        # SQLite keeps the wall-clock digits and drops the offset: store UTC everywhere.
+        return value.astimezone(UTC) if value is not None and value.tzinfo else value
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
 
 
 class Application(Base):
@@ -73,6 +91,15 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # Information sessions: the booking a message is about (its pending reminders are
+    # withdrawn when the booking is cancelled or moved), when a scheduled message may go
+    # (next_attempt_at starts there), and a calendar invitation sent with it.
+    booking_id: Mapped[int | None] = mapped_column(
+        ForeignKey("booking.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    send_after: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    ics: Mapped[str | None] = mapped_column(Text, nullable=True)
+    ics_method: Mapped[str | None] = mapped_column(String(16), nullable=True)
 
 
 # --- the branch workspace -----------------------------------------------------------------
@@ -176,3 +203,75 @@ class AuditEntry(Base):
     )
     # The reference, or what an export covered (a filter); never an applicant's answers.
     subject: Mapped[str | None] = mapped_column(String(255), nullable=True)
+
+
+# --- information sessions -----------------------------------------------------------------
+
+
+class InfoSession(Base):
+    """A branch's group information session (about 90 minutes), face to face or online."""
+
+    __tablename__ = "info_session"
+    __table_args__ = (Index("ix_info_session_branch_starts", "branch_id", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    branch_id: Mapped[str] = mapped_column(String(32))
+    starts_at: Mapped[datetime] = mapped_column(AwareDateTime(), index=True)
+    ends_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    place: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Sent only to those booked, never shown on the public list.
+    online_url: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    lang: Mapped[str] = mapped_column(String(2))
+    audience: Mapped[str] = mapped_column(String(8))  # mentor | mentee | all
+    capacity: Mapped[int] = mapped_column(Integer)
+    # Confirmed places: raised only by an atomic conditional UPDATE (never past capacity).
+    booked: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(16), default="scheduled")  # or cancelled
+    # The calendar invitation's SEQUENCE: raised at every change of time or place.
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    created_by: Mapped[str] = mapped_column(String(320))
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        AwareDateTime(), default=utcnow, onupdate=utcnow
+    )
+
+    @property
+    def online(self) -> bool:
+        return bool(self.online_url)
+
+    @property
+    def places_left(self) -> int:
+        return max(0, self.capacity - self.booked)
+
+
+class Booking(Base):
+    """A person's place at a session (or on its waiting list). One per person per session."""
+
+    __tablename__ = "booking"
+    __table_args__ = (Index("ix_booking_person", "session_id", "email_key", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("info_session.id", ondelete="CASCADE"), index=True
+    )
+    application_id: Mapped[int | None] = mapped_column(
+        ForeignKey("application.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    # The calendar invitation's UID: the same for every message about this booking.
+    uid: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(320))
+    email_key: Mapped[str] = mapped_column(String(320), index=True)
+    phone: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    lang: Mapped[str] = mapped_column(String(2))
+    kind: Mapped[str | None] = mapped_column(String(16), nullable=True)  # mentor | mentee
+    status: Mapped[str] = mapped_column(String(16))  # confirmed | waiting | cancelled
+    attendance: Mapped[str | None] = mapped_column(String(8), nullable=True)  # present|absent
+    # Signed links carry this number: a used or superseded link stops working.
+    link_version: Mapped[int] = mapped_column(Integer, default=1)
+    consent_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    privacy_version: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        AwareDateTime(), default=utcnow, onupdate=utcnow
+    )

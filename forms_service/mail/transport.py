@@ -94,6 +94,12 @@ def to_mail(row: OutboxMessage, sender: str) -> Message:
     )
     # The same Message-ID on every attempt: a receiver can tell a retry from a new message.
     message.msgId = message_id(row, sender)
+    if row.ics:
+        # A calendar invitation: the method in the content type, as calendar programs expect.
+        message.attach(
+            "invitation.ics", f"text/calendar; method={row.ics_method or 'REQUEST'}",
+            row.ics.encode("utf-8"),
+        )
     return message
 
 

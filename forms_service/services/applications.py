@@ -17,6 +17,7 @@ from forms_service.domain.routing import route
 from forms_service.mail.render import application_messages
 from forms_service.models import Application
 from forms_service.services.duplicates import link_duplicates, set_keys
+from forms_service.services.sessions import link_bookings
 from sitedata.models import Branch, SiteData
 
 log = logging.getLogger(__name__)
@@ -103,6 +104,7 @@ def submit_application(
     else:
         raise ReferenceSpaceExhausted(f"no free reference after {REFERENCE_ATTEMPTS} attempts")
     link_duplicates(session, application)
+    link_bookings(session, application)  # a session booked before applying
     messages = application_messages(application, branch, site)
     session.add_all(messages)
     session.commit()

@@ -6,4 +6,5 @@ from flask import Blueprint
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
-from forms_service.staff import routes  # noqa: E402,F401  (registers the views on bp)
+# The views register themselves on bp.
+from forms_service.staff import routes, sessions  # noqa: E402,F401

@@ -6,14 +6,17 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     HiddenField,
+    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
+    TimeField,
 )
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from forms_service.domain.scope import ROLES
 
@@ -88,3 +91,35 @@ class MyAccountForm(FlaskForm):
         choices=[("fr", "Français"), ("nl", "Nederlands"), ("en", "English")],
     )
     digest = BooleanField(_l("Send me the daily summary e-mail"))
+
+
+class SessionForm(FlaskForm):
+    branch = SelectField(_l("Branch"), choices=[])
+    day = DateField(_l("Day"), validators=[InputRequired(_l("Enter the day"))])
+    time = TimeField(_l("Start time (local time at the venue)"),
+                     validators=[InputRequired(_l("Enter the start time"))])
+    minutes = IntegerField(_l("Length in minutes"), default=90,
+                           validators=[InputRequired(), NumberRange(15, 480)])
+    capacity = IntegerField(_l("Places"), default=20,
+                            validators=[InputRequired(), NumberRange(1, 500)])
+    audience = RadioField(
+        _l("For whom"),
+        choices=[("all", _l("Future mentors and young people")),
+                 ("mentor", _l("Future mentors")), ("mentee", _l("Young people"))],
+        default="all",
+    )
+    lang = RadioField(
+        _l("Language spoken"),
+        choices=[("fr", "Français"), ("nl", "Nederlands"), ("en", "English")], default="fr",
+    )
+    format = RadioField(
+        _l("Where"), choices=[("place", _l("Face to face")), ("online", _l("Online"))],
+        default="place",
+    )
+    place = StringField(_l("Address (face to face)"), validators=[Optional(), Length(max=500)])
+    online_url = StringField(_l("Link (online; sent only to those booked)"),
+                             validators=[Optional(), Length(max=500)])
+
+
+class AttendanceForm(FlaskForm):
+    present = HiddenField()
