@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from babel.lists import format_list
+from babel import Locale
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
 from sitedata import load_default
-from sitedata.formatting import BABEL_LOCALES
+from sitedata.formatting import format_items
 from sitedata.kinds import KINDS as KIND_IDS
 
 Text = Any  # a lazy translated string
@@ -134,10 +134,6 @@ def call_back_days() -> int:
     return load_default().programme.call_back.days
 
 
-def mentor_min_age() -> int:
-    return load_default().programme.eligibility.mentor.min_age
-
-
 def example_birth_year(kind: str) -> int:
     """A birth year that fits the kind: a mentor over the minimum age, a young person in the
     middle of the age ranges (so the example never shows a year the form would refuse)."""
@@ -156,29 +152,6 @@ def _lang() -> str:
     return locale.language if locale is not None else "fr"
 
 
-def mentee_ages() -> str:
-    """The young people's age range, per country where the countries differ:
-    '18 to 33 years old (Netherlands: 18 to 34)'."""
-    site = load_default()
-    ranges = site.programme.eligibility.mentee
-    lang = _lang()
-    groups: dict[tuple[int, int], list[str]] = {}
-    for code, rule in ranges.items():
-        groups.setdefault((rule.min_age, rule.max_age), []).append(code)
-    # The range most countries share first; the others as exceptions, named by country.
-    ordered = sorted(groups.items(), key=lambda item: -len(item[1]))
-    (low, high), _codes = ordered[0]
-    text = _("%(low)s to %(high)s years old", low=low, high=high)
-    for (low, high), codes in ordered[1:]:
-        names = format_list(
-            [site.branches.countries[c].name[lang] for c in codes],  # type: ignore[index]
-            locale=BABEL_LOCALES.get(lang, lang),
-        )
-        text += " " + _("(%(countries)s: %(low)s to %(high)s)",
-                        countries=names, low=low, high=high)
-    return text
-
-
 def phone_hint() -> str:
     days = call_back_days()
     return ngettext(
@@ -195,22 +168,58 @@ def birth_year_hint(kind: str) -> str:
     )
 
 
+def mentor_age() -> str:
+    """The mentor's age rule in the site's words: "aged 50 or over", "50 ans ou plus"."""
+    return load_default().programme.eligibility.mentor.says(_lang())
+
+
 def mentor_intro() -> str:
     return _(
-        "Are you aged %(age)s or over, with work experience? For six months, about two hours "
-        "a week, you help a young person find their way to a job. You are trained first.",
-        age=mentor_min_age(),
+        "Are you %(age)s, with work experience? For six months, about two hours a week, you "
+        "help a young person find their way to a job. You are trained first.",
+        age=mentor_age(),
     )
 
 
-def mentee_criteria() -> tuple[str, ...]:
-    return (
-        _("You are %(ages)s.", ages=mentee_ages()),
-        _("You, a parent or a grandparent come from a country outside the European Union."),
-        _("If you are not a citizen of the country where you live, you have a valid long-term "
-          "residence permit."),
-        _("You speak French, Dutch or English."),
+@dataclass(frozen=True)
+class Criterion:
+    """A condition to take part, with its details (under the age, each country's range)."""
+
+    text: str
+    details: tuple[str, ...] = ()
+
+
+def _ending(lang: str, last: bool) -> str:
+    # As the site's lists: items end with ";" (in French after a narrow no-break space), the
+    # last one with "."; an item that introduces details ends with its own ":".
+    return "." if last else ("\u202f;" if lang == "fr" else ";")
+
+
+def mentee_criteria() -> tuple[Criterion, ...]:
+    """The young people's conditions from data/programme.yml, in its order and words, as the
+    site's pages list them: under `age` the range of each country, and last the languages
+    mentoring is offered in."""
+    site = load_default()
+    rules = site.programme.eligibility
+    lang = _lang()
+    criteria = []
+    for condition in rules.mentee_conditions.items:
+        details: tuple[str, ...] = ()
+        if condition.id == "age":
+            details = tuple(
+                _("%(low)s to %(high)s years old %(where)s", low=r.min_age, high=r.max_age,
+                  where=site.branches.countries[code].in_name[lang])  # type: ignore[index]
+                + _ending(lang, False)
+                for code, r in rules.mentee.items()
+            )
+        text = condition.text[lang]
+        criteria.append(Criterion(text if text.endswith(":") else text + _ending(lang, False),
+                                  details))
+    spoken = format_items(
+        [Locale.parse(lang).languages[code] for code in rules.mentoring_languages], lang, "or"
     )
+    criteria.append(Criterion(_("you speak %(languages)s", languages=spoken) + "."))
+    return tuple(criteria)
 
 
 # --- questions shared by several kinds ----------------------------------------------------

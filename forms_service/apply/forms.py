@@ -35,12 +35,16 @@ from forms_service.apply.validators import (
 )
 from forms_service.domain import eligibility
 from forms_service.domain.text import typed_text
-from forms_service.kinds import KINDS, Question
+from forms_service.kinds import KINDS, Question, example_birth_year
 from forms_service.mail.inboxes import inbox_of
 from forms_service.services.applications import routed_branch
 from sitedata.models import SiteData
 
 NOT_ANSWERS = {"csrf_token", "submission_token", "website", "consent"}
+# Each length error names its field (WTForms' own says only "Field cannot be longer…").
+EMAIL_LENGTH = _l("Your e-mail address must be %(max)d characters or fewer")
+PHONE_LENGTH = _l("Your phone number must be %(max)d characters or fewer")
+MESSAGE_LENGTH = _l("Your message must be %(max)d characters or fewer")
 
 
 def required(message: Any) -> InputRequired:
@@ -138,29 +142,43 @@ class PersonForm(ApplicationForm):
     first_name = ask_text(
         Q("first_name"),
         validators=[
-            required(_l("Enter your first name")), Length(max=100), OneLine(),
+            required(_l("Enter your first name")),
+            Length(max=100, message=_l("Your first name must be %(max)d characters or fewer")),
+            OneLine(),
             PersonName(link_message=_l("Write your first name without a web address")),
         ],
     )
     last_name = ask_text(
         Q("last_name"),
         validators=[
-            Optional(), Length(max=100), OneLine(),
+            Optional(),
+            Length(max=100, message=_l("Your last name must be %(max)d characters or fewer")),
+            OneLine(),
             PersonName(link_message=_l("Write your last name without a web address")),
         ],
     )
     email = ask_text(
         Q("email"),
-        validators=[required(_l("Enter your e-mail address")), Length(max=254), EmailAddress()],
+        validators=[
+            required(_l("Enter your e-mail address")),
+            Length(max=254, message=EMAIL_LENGTH), EmailAddress(),
+        ],
     )
     country = ask_one(Q("country"), validators=[required(_l("Choose the country where you live"))])
     postcode = ask_text(
         Q("postcode"),
-        validators=[required(_l("Enter your postcode")), Length(max=10), OneLine(), TypedText()],
+        validators=[
+            required(_l("Enter your postcode")),
+            Length(max=10, message=_l("Your postcode must be %(max)d characters or fewer")),
+            OneLine(), TypedText(),
+        ],
     )
     phone = ask_text(
         Q("phone"),
-        validators=[required(_l("Enter your phone number")), Length(max=32), PhoneNumber()],
+        validators=[
+            required(_l("Enter your phone number")),
+            Length(max=32, message=PHONE_LENGTH), PhoneNumber(),
+        ],
     )
 
 
@@ -172,7 +190,11 @@ class ProgrammeForm(PersonForm):
     )
     sector = ask_text(
         Q("sector"),
-        validators=[required(_l("Enter a sector or field")), Length(max=200), OneLine()],
+        validators=[
+            required(_l("Enter a sector or field")),
+            Length(max=200, message=_l("Your field of work must be %(max)d characters or fewer")),
+            OneLine(),
+        ],
     )
     languages = ask_several(
         Q("languages"), validators=[required(_l("Select at least one language"))]
@@ -187,7 +209,10 @@ class ProgrammeForm(PersonForm):
         text = typed_text(field.data or "")
         this_year = date.today().year
         if not (text.isascii() and text.isdigit() and len(text) == 4):
-            raise ValidationError(_l("Enter the year you were born as four digits, like 1962"))
+            raise ValidationError(_l(
+                "Enter the year you were born as four digits, like %(year)s",
+                year=example_birth_year(self.kind),
+            ))
         field.data = text
         year = int(text)
         if not 1900 <= year <= this_year:
@@ -203,9 +228,10 @@ class ProgrammeForm(PersonForm):
         if verdict.criterion == "mentor_min_age":
             raise ValidationError(
                 _l(
-                    "Mentors are %(age)s or older. To help in another way, or if you think this "
-                    "is a mistake, write to %(contact)s.",
-                    age=verdict.min_age,
+                    "Mentors are %(age)s. To help in another way, or if you think this is a "
+                    "mistake, write to %(contact)s.",
+                    # The rule in the site's words: "aged 50 or over", "50 ans ou plus".
+                    age=self.site_data.programme.eligibility.mentor.says(self.lang),
                     contact=contact,
                 )
             )
@@ -243,7 +269,8 @@ class VolunteerForm(PersonForm):
         V("availability"), validators=[required(_l("Select when you are usually available"))]
     )
     message = ask(
-        V("message"), TextAreaField, validators=[Optional(), Length(max=3000), PlainText()]
+        V("message"), TextAreaField,
+        validators=[Optional(), Length(max=3000, message=MESSAGE_LENGTH), PlainText()],
     )
     del V
 
@@ -254,36 +281,57 @@ class PartnerForm(ApplicationForm):
     organisation = ask_text(
         P("organisation"),
         validators=[
-            required(_l("Enter the name of your organisation")), Length(max=200), OneLine()
+            required(_l("Enter the name of your organisation")),
+            Length(max=200, message=_l(
+                "The name of your organisation must be %(max)d characters or fewer"
+            )),
+            OneLine(),
         ],
     )
     contact_name = ask_text(
         P("contact_name"),
         validators=[
-            required(_l("Enter your name")), Length(max=200), OneLine(),
+            required(_l("Enter your name")),
+            Length(max=200, message=_l("Your name must be %(max)d characters or fewer")),
+            OneLine(),
             PersonName(link_message=_l("Write your name without a web address")),
         ],
     )
     email = ask_text(
         P("email"),
-        validators=[required(_l("Enter your e-mail address")), Length(max=254), EmailAddress()],
+        validators=[
+            required(_l("Enter your e-mail address")),
+            Length(max=254, message=EMAIL_LENGTH), EmailAddress(),
+        ],
     )
     country = ask_one(
         P("country"), validators=[required(_l("Choose the country of your organisation"))]
     )
     postcode = ask_text(
-        P("postcode"), validators=[Optional(), Length(max=10), OneLine(), TypedText()]
+        P("postcode"),
+        validators=[
+            Optional(),
+            Length(max=10, message=_l(
+                "Your organisation's postcode must be %(max)d characters or fewer"
+            )),
+            OneLine(), TypedText(),
+        ],
     )
     phone = ask_text(
         P("phone"),
-        validators=[required(_l("Enter your phone number")), Length(max=32), PhoneNumber()],
+        validators=[
+            required(_l("Enter your phone number")),
+            Length(max=32, message=PHONE_LENGTH), PhoneNumber(),
+        ],
     )
     partnership_type = ask_one(
         P("partnership_type"), validators=[required(_l("Choose a kind of partnership"))]
     )
     message = ask(
         P("message"), TextAreaField,
-        validators=[required(_l("Enter a message")), Length(max=3000), PlainText()],
+        validators=[
+            required(_l("Enter a message")), Length(max=3000, message=MESSAGE_LENGTH), PlainText()
+        ],
     )
     del P
 

@@ -268,3 +268,61 @@ def test_line_breaks_in_a_name_are_refused(app, actions: ApplicationActions) -> 
     response = actions.submit("mentor", "en", first_name="Eve\r\nBcc: victim@example.org")
     assert response.status_code == 400
     assert stored(app) == ([], [])
+
+
+@pytest.mark.parametrize(
+    "kind, field, limit, message",
+    [
+        ("mentor", "first_name", 100, "Your first name must be 100 characters or fewer"),
+        ("mentor", "last_name", 100, "Your last name must be 100 characters or fewer"),
+        ("mentee", "sector", 200, "Your field of work must be 200 characters or fewer"),
+        ("volunteer", "message", 3000, "Your message must be 3000 characters or fewer"),
+        ("partner", "organisation", 200,
+         "The name of your organisation must be 200 characters or fewer"),
+        ("partner", "contact_name", 200, "Your name must be 200 characters or fewer"),
+        ("partner", "message", 3000, "Your message must be 3000 characters or fewer"),
+    ],
+)
+def test_a_length_error_names_its_field(
+    app, actions: ApplicationActions, kind: str, field: str, limit: int, message: str
+) -> None:
+    response = actions.submit(kind, "en", **{field: "a" * (limit + 1)})
+    assert response.status_code == 400
+    assert f'<a href="#{field}">{message}</a>' in text_of(response.text)
+
+
+def test_a_length_error_names_its_field_in_dutch(app, actions: ApplicationActions) -> None:
+    response = actions.submit("mentor", "nl", first_name="a" * 101)
+    assert "Je voornaam mag hoogstens 100 tekens lang zijn" in text_of(response.text)
+
+
+@pytest.mark.parametrize(
+    "lang, rule", [("fr", "Les mentors ont 50 ans ou plus."),
+                   ("nl", "Mentoren zijn 50 jaar of ouder."),
+                   ("en", "Mentors are aged 50 or over.")],
+)
+def test_the_mentor_age_is_said_in_the_sites_words(
+    app, actions: ApplicationActions, lang: str, rule: str
+) -> None:
+    response = actions.submit("mentor", lang, birth_year="1995")
+    assert rule in text_of(response.text)
+
+
+@pytest.mark.parametrize("kind", ["mentor", "mentee"])
+def test_a_badly_typed_year_is_answered_with_an_example_that_fits_the_kind(
+    app, actions: ApplicationActions, kind: str
+) -> None:
+    from datetime import date
+
+    from sitedata import load_default
+
+    response = actions.submit(kind, "en", birth_year="62")
+    match = re.search(r"Enter the year you were born as four digits, like (\d{4})",
+                      text_of(response.text))
+    assert match, response.text
+    age = date.today().year - int(match.group(1))
+    rules = load_default().programme.eligibility
+    if kind == "mentor":
+        assert age > rules.mentor.min_age
+    else:
+        assert all(r.min_age <= age <= r.max_age for r in rules.mentee.values())

@@ -181,14 +181,18 @@ def test_the_mentor_introduction_states_the_age_rule_from_data(
 def test_the_mentee_criteria_ask_a_permit_only_of_those_who_are_not_nationals(
     in_language, lang: str
 ) -> None:
-    criteria = [in_language(c, lang) for c in KINDS["mentee"].criteria]
-    permit = [c for c in criteria if re.search(r"séjour|verblijf|permit", c)]
+    with force_locale(lang):
+        criteria = list(KINDS["mentee"].criteria)
+    permit = [c.text for c in criteria if re.search(r"séjour|verblijf|permit", c.text)]
     assert len(permit) == 1
-    assert re.search(r"pas la nationalité|niet de nationaliteit|not a citizen", permit[0])
-    ages = load_default().programme.eligibility.mentee
-    text = " ".join(criteria)
-    for rule in ages.values():
-        assert str(rule.max_age) in text and str(rule.min_age) in text
+    assert re.search(r"pas la nationalité|niet de nationaliteit|not a national", permit[0])
+    rules = load_default().programme.eligibility
+    # The same words as the site's pages: data/programme.yml's conditions, in its order.
+    texts = [c.text.rstrip(f".;{NNBSP}") for c in criteria]
+    assert texts[:-1] == [c.text[lang] for c in rules.mentee_conditions.items]
+    details = " ".join(d for c in criteria for d in c.details)
+    for rule in rules.mentee.values():
+        assert f"{rule.min_age} " in details and f"{rule.max_age} " in details
 
 
 def years_in(text: str) -> list[int]:
