@@ -20,15 +20,14 @@ def local_time(moment: datetime, timezone: str) -> datetime:
 
 
 def from_local(naive: datetime, timezone: str) -> datetime:
-    """A wall-clock time typed by a coordinator, in the venue's time zone, made aware.
+    """A wall-clock time typed by a coordinator at the venue, as a moment in UTC.
 
     A time that does not exist (the hour skipped in spring) moves forward; one that exists
     twice (the hour repeated in autumn) is the first of the two (fold=0).
     """
-    zone = ZoneInfo(timezone)
-    aware = naive.replace(tzinfo=zone)
-    # Round-trip through UTC: a skipped wall time comes back shifted by the gap.
-    return aware.astimezone(ZoneInfo("UTC")).astimezone(zone)
+    # In UTC, as stored: aware values in a zone compare and subtract by wall clock (and
+    # never equal another zone's during the repeated hour), UTC ones by the instant.
+    return naive.replace(tzinfo=ZoneInfo(timezone)).astimezone(ZoneInfo("UTC"))
 
 
 def is_for(audience: str, kind: str | None) -> bool:
