@@ -123,7 +123,8 @@ def erase_command(email: str) -> None:
     with db.new_session() as session, session.begin():
         counts = privacy.erase(session, email)
     click.echo(
-        f"Deleted {counts['applications']} application(s) and {counts['messages']} message(s)."
+        f"Deleted {counts['applications']} application(s), {counts['bookings']} booking(s) and "
+        f"{counts['messages']} message(s)."
     )
 
 

@@ -10,7 +10,9 @@ from typing import Any
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from forms_service.models import Application, OutboxMessage
+from forms_service.models import Application, ApplicationEvent, Booking, OutboxMessage
+from forms_service.services import audit
+from forms_service.services import sessions as info_sessions
 
 
 def expired_application_ids(session: Session, cutoff: datetime) -> list[int]:
@@ -92,7 +94,34 @@ def export(session: Session, email: str) -> dict[str, Any]:
         "email": email.strip(),
         "exported_at": _when(datetime.now(UTC)),
         "applications": [application_record(a) for a in applications],
+        "history": [event_record(e, references) for e in history_of(session, list(references))],
+        "bookings": [booking_record(b) for b in info_sessions.bookings_of_person(session, email)],
         "messages": [message_record(m, references) for m in messages],
+    }
+
+
+def history_of(session: Session, application_ids: list[int]) -> list[ApplicationEvent]:
+    if not application_ids:
+        return []
+    return list(session.scalars(
+        select(ApplicationEvent).where(ApplicationEvent.application_id.in_(application_ids))
+        .order_by(ApplicationEvent.id)
+    ))
+
+
+def event_record(e: ApplicationEvent, references: dict[int, str]) -> dict[str, Any]:
+    return {
+        "application": references.get(e.application_id), "at": _when(e.at), "by": e.actor,
+        "kind": e.kind, "from": e.from_value, "to": e.to_value, "text": e.text,
+    }
+
+
+def booking_record(b: Booking) -> dict[str, Any]:
+    return {
+        "session": b.session_id, "status": b.status, "attendance": b.attendance,
+        "name": b.name, "email": b.email, "phone": b.phone, "language": b.lang,
+        "consent": {"given_at": _when(b.consent_at), "privacy_notice_version": b.privacy_version},
+        "created_at": _when(b.created_at),
     }
 
 
@@ -114,6 +143,9 @@ def erase(session: Session, email: str) -> dict[str, int]:
     ids = [a.id for a in applications_of(session, email)]
     stray = [m.id for m in messages_of(session, email, ids) if m.application_id not in ids]
     counts = delete_applications(session, ids)
+    # The history, duplicate links and audit entries about them go with the applications
+    # (ON DELETE CASCADE); bookings are the person's too.
+    counts["bookings"] = info_sessions.erase_bookings(session, email)
     if stray:
         counts["messages"] += session.execute(
             delete(OutboxMessage).where(OutboxMessage.id.in_(stray))
@@ -127,4 +159,7 @@ def purge(session: Session, cutoff: datetime, dry_run: bool = False) -> dict[str
     if dry_run:
         about = select(func.count()).where(OutboxMessage.application_id.in_(ids))
         return {"applications": len(ids), "messages": session.scalar(about) or 0 if ids else 0}
-    return delete_applications(session, ids)
+    counts = delete_applications(session, ids)
+    counts["bookings"] = info_sessions.purge_bookings(session, cutoff)
+    counts["audit"] = audit.purge(session, cutoff)
+    return counts

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from apply_support import VALID, ApplicationActions, stored
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from forms_service.domain.retention import months_before, retention_cutoff
 
@@ -79,7 +79,7 @@ def test_purge_deletes_applications_past_the_retention_in_data_with_their_messag
     kept_ids = {a.id for a in applications}
     assert len(messages) == 4 and {m.application_id for m in messages} == kept_ids
     assert all("old@example.org" not in (m.recipient, m.reply_to) for m in messages)
-    assert cli(app, "purge").startswith("Deleted 0 application(s) and 0 message(s)")
+    assert cli(app, "purge").startswith("Deleted 0 application(s), 0 booking(s) and 0 message(s).)
 
 
 def test_export_prints_everything_held_about_a_person_whatever_the_case_of_the_address(
@@ -125,12 +125,43 @@ def test_erase_deletes_a_persons_applications_and_messages_and_nothing_else(app)
     other = submit(app, "mentee", email="amina@example.org")
 
     output = cli(app, "erase", "jan.PEETERS@example.org")
-    assert output.strip() == "Deleted 2 application(s) and 4 message(s)."
+    assert output.strip() == "Deleted 2 application(s), 0 booking(s) and 4 message(s)."
     applications, messages = stored(app)
     assert [a.reference for a in applications] == [other]
     assert len(messages) == 2 and {m.application_id for m in messages} == {applications[0].id}
     data = json.loads(cli(app, "export", "jan.peeters@example.org"))
     assert data["applications"] == [] and data["messages"] == []
     assert cli(app, "erase", "jan.peeters@example.org").strip() == (
-        "Deleted 0 application(s) and 0 message(s)."
+        "Deleted 0 application(s), 0 booking(s) and 0 message(s)."
     )
+
+
+def test_export_and_erase_cover_the_persons_bookings_and_history(app):
+    """A booking is the person's data too: exported, then erased with the place given back."""
+    from forms_service.extensions import db
+    from forms_service.models import Booking, InfoSession
+    from sitedata import load_default
+
+    runner = app.test_cli_runner()
+    start = (datetime.now() + timedelta(days=9)).strftime("%Y-%m-%dT10:00")
+    added = runner.invoke(args=["sessions", "add", "--branch", "antwerp", "--start", start,
+                                "--capacity", "3", "--audience", "all", "--lang", "fr",
+                                "--place", "Lange Winkelhaakstraat 26, 2060 Antwerpen"])
+    session_id = int(added.output.strip())
+    actions = ApplicationActions(app.test_client())
+    actions.submit("mentor", "fr")  # marie@example.org, Antwerp
+    with app.test_request_context():
+        from forms_service.services import sessions as service
+
+        service.book(db.session, load_default(), service.BookingInput(
+            session_id=session_id, name="Marie-Claire Dubois", email="Marie@Example.org",
+            lang="fr"), datetime.now(UTC))
+        db.session.remove()
+    exported = json.loads(runner.invoke(args=["privacy", "export", "marie@example.org"]).output)
+    assert [b["status"] for b in exported["bookings"]] == ["confirmed"]
+    assert exported["bookings"][0]["name"] == "Marie-Claire Dubois"
+    erased = runner.invoke(args=["privacy", "erase", "marie@example.org"])
+    assert "1 booking(s)" in erased.output
+    with app.app_context():
+        assert db.session.scalars(select(Booking)).all() == []
+        assert db.session.get(InfoSession, session_id).booked == 0
