@@ -354,3 +354,27 @@ def test_failed_sign_ins_lock_the_account_out_then_the_address(database_url):
              .status_code for i in range(16)]
     assert codes[:14] == [200] * 14
     assert codes[-1] == 429
+
+
+def test_the_daily_digest_counts_new_and_overdue_without_personal_data(app):
+    signed_in(app, "ghent@example.org", "coordinator", "--branch", "ghent", "--lang", "en")
+    quiet = signed_in(app, "quiet@example.org", "coordinator", "--branch", "ghent")
+    quiet.post("/staff/account/", {"lang": "fr"}, page="/staff/account/")  # digest box unticked
+    old = apply(app, **GHENT)
+    apply(app, email="new@example.org", first_name="Sara", phone="0472 00 00 01",
+          country="BE", postcode="9000")
+    with app.app_context():
+        db.session.execute(update(Application).where(Application.reference == old)
+                           .values(created_at=datetime.now(UTC) - timedelta(days=5)))
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["staff", "digest"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("1 summary")
+    with app.app_context():
+        [digest] = db.session.scalars(select(OutboxMessage).where(
+            OutboxMessage.kind == "digest")).all()
+    assert digest.recipient == "ghent@example.org"
+    assert "Ghent: 2 new, 1 waiting past the call-back promise" in digest.body_text
+    assert "/staff/" in digest.body_text
+    for personal in ("Amina", "Sara", "amina@example.org", old):
+        assert personal not in digest.body_text + digest.subject
