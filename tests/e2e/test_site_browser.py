@@ -223,8 +223,8 @@ def test_text_stays_usable_at_200_percent_zoom(browser, base_url: str, path: str
     page.goto(base_url + path)
     assert page.evaluate("document.documentElement.scrollWidth") <= 640
     assert page.locator("h1").first.is_visible()
-    # The navigation stays reachable: the drawer button is shown instead of the sidebar.
-    assert page.locator('label.md-header__button[for="__drawer"]').is_visible()
+    # The navigation stays reachable: the menu button is shown instead of the sidebar.
+    assert page.locator('button.md-header__button[data-duo-toggle="__drawer"]').is_visible()
     body_text = "parseFloat(getComputedStyle(document.querySelector('.md-typeset')).fontSize)"
     assert page.evaluate(body_text) >= 14
     context.close()
@@ -250,3 +250,25 @@ def test_site_pages_carry_a_strict_csp_and_break_none_of_it(browser, base_url: s
     page.wait_for_selector(".md-search-result__item")
     assert violations == []
     context.close()
+
+
+# --- One site: the forms' font -------------------------------------------------------------
+
+# The system font stack the forms use (forms_service/static/apply.css), so site and forms
+# read as one site. Material overrides the theme's own variable unless the site sets it.
+SYSTEM_FONTS = (
+    'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", '
+    "sans-serif"
+)
+
+
+@pytest.mark.parametrize("path", ["/", "/nl/impact/", "/en/faq/"])
+def test_the_site_is_set_in_the_system_font_stack_of_the_forms(
+    site_page: Page, base_url: str, path: str
+):
+    site_page.goto(base_url + path)
+    for selector in ("body", "h1", ".md-typeset p", ".md-header__title", ".md-nav__link"):
+        family = site_page.locator(selector).first.evaluate(
+            "el => getComputedStyle(el).fontFamily"
+        )
+        assert family == SYSTEM_FONTS, (selector, family)

@@ -24,8 +24,11 @@ from sitebuild import (
     url_of,
 )
 
+from overrides.hooks.macros import TEXT
+from overrides.hooks.typography import french_spacing_errors, visible_text
 from sitedata import load_default
-from sitedata.formatting import format_figure
+from sitedata.formatting import COLON, format_figure, source_and_year
+from sitedata.urls import french_redirect, site_page_exists
 
 OG_LOCALES = {"fr": "fr_BE", "nl": "nl_BE", "en": "en_GB"}
 KINDS = ("mentor", "mentee", "partner", "volunteer")
@@ -170,9 +173,9 @@ def test_every_impact_figure_appears_formatted_with_its_year_and_source(site: Pa
     blocks = figure_blocks(read(site, f"{prefix}impact/index.html"))
     missing = []
     for fig in impact.figures:
-        value, source = format_figure(fig, lang), impact.sources[fig.source].name
-        as_card = [fig.label[lang], value, f"{source}, {fig.year}"]
-        as_chart = [f"{fig.year}: {value}", f"{source}, {fig.year}"]
+        value, source = format_figure(fig, lang), source_and_year(impact, fig, lang)
+        as_card = [fig.label[lang], value, source]
+        as_chart = [f"{fig.year}{COLON[lang]}{value}", source]
         if not any(all(t in b for t in as_card) or all(t in b for t in as_chart) for b in blocks):
             missing.append(f"{fig.id} ({value}, {fig.year}, {source})")
     assert not missing, f"not on the {lang} impact page: {missing}"
@@ -372,3 +375,269 @@ def test_each_language_has_its_own_search_index_of_its_own_pages(site: Path, lan
         assert html.unescape(title) == titles[location], location
     for doc in index["docs"]:
         assert not doc["location"].startswith(("nl/", "en/", "fr/", "404/")), doc["location"]
+
+
+# --- What the pages say: facts from the data, one wording, one register ----------------------
+
+
+def prefix_of(lang: str) -> str:
+    return "" if lang == DEFAULT_LANGUAGE else f"{lang}/"
+
+
+def text_of(site: Path, rel: str) -> str:
+    """What a reader sees of a built page's content (the article), one block a line."""
+    page = read(site, rel)
+    article = re.search(r"<article\b.*?</article>", page, re.S)
+    return visible_text(article[0] if article else page)
+
+
+def test_every_french_page_has_a_narrow_no_break_space_before_double_punctuation(site: Path):
+    wrong = {
+        rel: [str(e) for e in errors][:3]
+        for rel in html_pages(site)
+        if language_of(rel) == "fr" and (errors := french_spacing_errors(visible_text(
+            read(site, rel))))
+    }
+    assert not wrong
+
+
+def copy_of_project(tmp_path: Path) -> Path:
+    project = tmp_path / "project"
+    for name in ("docs", "overrides", "data", "sitedata"):
+        shutil.copytree(PROJECT / name, project / name)
+    shutil.copy(PROJECT / "mkdocs.yml", project / "mkdocs.yml")
+    return project
+
+
+def test_a_french_page_with_a_plain_space_before_a_colon_fails_the_build_naming_it(
+    tmp_path: Path,
+):
+    project = copy_of_project(tmp_path)
+    faq = project / "docs" / "fr" / "faq.md"
+    faq.write_text(faq.read_text("utf-8").replace("\u202f:", " :", 1), encoding="utf-8")
+    result = build_site(tmp_path / "out", project=project)
+    assert result.returncode != 0
+    log = result.stdout + result.stderr
+    assert "fr/faq.md" in log and "U+202F" in log, log
+
+
+@pytest.fixture(scope="module")
+def changed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site built from changed data: every changed fact must show on the pages."""
+    import yaml
+
+    tmp = tmp_path_factory.mktemp("changed")
+    project = copy_of_project(tmp)
+    data = project / "data"
+    programme = yaml.safe_load((data / "programme.yml").read_text("utf-8"))
+    programme["call_back"]["days"] = 5
+    programme["eligibility"]["mentor"]["min_age"] = 55
+    programme["eligibility"]["mentee"]["NL"]["max_age"] = 30
+    (data / "programme.yml").write_text(yaml.safe_dump(programme, allow_unicode=True), "utf-8")
+    branches = yaml.safe_load((data / "branches.yml").read_text("utf-8"))
+    branches["branches"] = [b for b in branches["branches"] if b["id"] != "lyon"]
+    (data / "branches.yml").write_text(yaml.safe_dump(branches, allow_unicode=True), "utf-8")
+    result = build_site(tmp / "site", project=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return tmp / "site"
+
+
+CHANGED = {
+    "fr": ["dans un délai de 5 jours", "55 ans ou plus", "de 18 à 30 ans aux Pays-Bas",
+           "12 antennes"],
+    "nl": ["binnen 5 dagen", "55 jaar of ouder", "van 18 tot 30 jaar in Nederland",
+           "12 afdelingen"],
+    "en": ["within 5 days", "aged 55 or over", "18 to 30 years old in the Netherlands",
+           "12 branches"],
+}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_pages_state_the_facts_the_data_holds(changed_site: Path, lang: str):
+    prefix = prefix_of(lang)
+    faq = text_of(changed_site, f"{prefix}faq/index.html")
+    call_back, age, range_nl, count = CHANGED[lang]
+    assert call_back in faq and range_nl in faq and age in faq
+    for page in ("young-people", "mentor", "contact"):
+        assert call_back in text_of(changed_site, f"{prefix}{page}/index.html"), page
+    assert age in text_of(changed_site, f"{prefix}mentor/index.html")
+    for page in ("branches/index.html", "impact/index.html"):
+        assert count in text_of(changed_site, prefix + page), page
+
+
+def test_pages_built_from_the_projects_data_say_what_it_holds(site: Path):
+    data = load_default()
+    days, age = data.programme.call_back.days, data.programme.eligibility.mentor.says("en")
+    faq = text_of(site, "en/faq/index.html")
+    assert f"within {days} days" in faq and age in faq
+
+
+# The number of the rule, unless it is a percentage (50 % of young people find a stable job).
+MENTOR_AGE_NUMBER = r"\b{n}\b(?!\s?%)"
+# What follows the number when it is an age.
+AGE_WORDS = r"\s?(ans|jaar|years|or|and|\+)"
+OTHER_AGE_WORDINGS = {
+    "fr": r"plus de {n} ans|{n} ans et plus|au moins {n} ans",
+    "nl": r"boven de {n}|{n} jaar en ouder|minstens {n} jaar|ouder dan {n}",
+    "en": r"over {n}\b|{n} and over|at least {n}|{n} or older",
+}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_mentor_age_is_said_in_one_wording_on_every_page(site: Path, lang: str):
+    rule = load_default().programme.eligibility.mentor
+    n, wording = rule.min_age, rule.says(lang)
+    wrong = []
+    for rel in content_pages(site):
+        if language_of(rel) != lang:
+            continue
+        text = re.sub(r"\s+", " ", visible_text(read(site, rel)))  # the description too
+        if re.search(OTHER_AGE_WORDINGS[lang].format(n=n), text):
+            wrong.append(f"{rel}: another wording")
+        for m in re.finditer(MENTOR_AGE_NUMBER.format(n=n), text):
+            around = text[max(0, m.start() - 10) : m.end() + 20]
+            if re.match(AGE_WORDS, text[m.end() :]) and wording not in around:
+                wrong.append(f"{rel}: …{around}…")
+    assert not wrong
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_branches_and_impact_pages_give_both_counts_with_year_and_source(
+    site: Path, lang: str
+):
+    data = load_default()
+    impact, branches = data.impact, data.branches
+    listed = f"{branches.listing.source[lang]}, {branches.listing.year}"
+    for page in ("branches/index.html", "impact/index.html"):
+        text = re.sub(r"\s+", " ", html.unescape(text_of(site, prefix_of(lang) + page)))
+        assert str(len(branches.branches)) in text and listed in text, page
+        for fid in ("branches_2023", "cities_2022"):
+            fig = impact.figure(fid)
+            assert format_figure(fig, lang) in text, (page, fid)
+            assert source_and_year(impact, fig, lang) in text, (page, fid)
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl"])
+def test_figure_cards_and_chart_captions_name_their_sources_in_the_pages_language(
+    site: Path, lang: str
+):
+    page = read(site, f"{lang}/impact/index.html" if lang != "fr" else "impact/index.html")
+    sources = [html.unescape(s) for s in re.findall(
+        r'<p class="duo-card__source">([^<]+)</p>', page)]
+    assert sources
+    word = {"fr": "Source\u202f: ", "nl": "Bron: "}[lang]
+    assert all(s.startswith(word) for s in sources), sources
+    captions = " ".join(re.findall(r"<figcaption>(.*?)</figcaption>", page, re.S))
+    assert {"fr": "Sources\u202f: ", "nl": "Bronnen: "}[lang] in html.unescape(captions)
+    for english in ("annual report", "project page", "Funder profile", "data estimates"):
+        assert english not in page
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_employment_chart_never_joins_any_job_and_a_stable_job(site: Path, lang: str):
+    data = load_default()
+    chart = next(c for c in data.impact.charts if c.id == "outcomes_over_time")
+    page = read(site, prefix_of(lang) + "impact/index.html")
+    desc = html.unescape(re.search(r'<desc id="chart-outcomes_over_time-desc">(.*?)</desc>',
+                                   page, re.S)[1])
+    for series in chart.series:
+        years = {data.impact.figure(fid).year for fid in series.figures}
+        for year in (2017, 2024, 2025):
+            assert (f"{series.label[lang]} {year}{COLON[lang]}" in desc) == (year in years)
+    assert chart.note and html.unescape(chart.note[lang]) in html.unescape(page)
+
+
+def anchors_with_class(page: str, cls: str) -> list[tuple[str, str, str]]:
+    """(class, href, text) of every <a> whose class holds `cls`."""
+    return [(m[1], m[2], html.unescape(m[3])) for m in re.finditer(
+        r'<a class="([^"]*\b' + cls + r'\b[^"]*)"[^>]*href="([^"]+)">([^<]*)</a>', page)]
+
+
+def test_every_call_to_action_of_a_mentor_or_young_person_is_primary_with_its_label(
+    site: Path,
+):
+    wrong, seen = [], 0
+    for rel in html_pages(site):
+        lang = language_of(rel)
+        for cls, href, label in anchors_with_class(read(site, rel), "duo-cta"):
+            kind = re.search(r"/apply/(\w+)/", href)[1]
+            if kind in ("mentor", "mentee"):
+                seen += 1
+                if "md-button--primary" not in cls or label != TEXT[f"cta_{kind}"][lang]:
+                    wrong.append(f"{rel}: {cls} {label}")
+    assert seen > 50 and not wrong
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_home_page_offers_the_young_person_first_as_a_primary_button(site: Path, lang):
+    ctas = anchors_with_class(read(site, prefix_of(lang) + "index.html"), "duo-cta")
+    (first_cls, first_href, _), (second_cls, second_href, _) = ctas[:2]
+    assert "/apply/mentee/" in first_href and "/apply/mentor/" in second_href
+    assert "md-button--primary" in first_cls and "md-button--primary" in second_cls
+
+
+@pytest.mark.parametrize(
+    ("lang", "press", "journalist"),
+    [("fr", "Presse", "journaliste"), ("nl", "Pers", "journalist"), ("en", "Press", "journalist")],
+)
+def test_the_press_is_given_a_contact_on_the_contact_page_not_the_partners_page(
+    site: Path, lang: str, press: str, journalist: str
+):
+    office = load_default().branches.head_office(None)
+    contact = read(site, prefix_of(lang) + "contact/index.html")
+    assert re.search(rf"<h2[^>]*>{press}</h2>", contact)
+    assert str(office.inbox) in contact and office.phone in contact
+    assert journalist not in read(site, prefix_of(lang) + "partners/index.html").lower()
+
+
+FORMAL_DUTCH = re.compile(r"(?<![\w'-])(u|uw|uwe|uzelf)(?![\w'-])", re.IGNORECASE)
+
+
+def test_dutch_pages_say_je_to_the_reader_everywhere_theme_words_included(site: Path):
+    wrong = {}
+    for rel in html_pages(site):
+        if language_of(rel) == "nl":
+            found = FORMAL_DUTCH.findall(visible_text(read(site, rel)))
+            if found:
+                wrong[rel] = found
+    assert not wrong
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_navigation_landmarks_have_translated_names_of_their_own(site: Path, lang: str):
+    page = read(site, prefix_of(lang) + "impact/index.html")
+    header = re.search(r'<nav class="md-header__inner[^"]*" aria-label="([^"]+)"', page)[1]
+    footer = re.search(r'<nav class="md-footer__inner[^"]*" aria-label="([^"]+)"', page)[1]
+    primary = re.search(r'<nav class="md-nav md-nav--primary[^"]*" aria-label="([^"]+)"', page)[1]
+    assert len({header, footer, primary}) == 3
+    if lang == "nl":
+        assert header not in ("Header", "Footer") and footer not in ("Header", "Footer")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_language_menu_says_each_links_language_and_marks_the_current_one(site, lang):
+    page = read(site, prefix_of(lang) + "faq/index.html")
+    links = re.findall(r'<a href="[^"]*" hreflang="(\w+)" lang="(\w+)" class="md-select__link"'
+                       r'( aria-current="true")?>', page)
+    assert sorted(code for code, _, _ in links) == sorted(LANGUAGES)
+    assert all(code == spoken for code, spoken, _ in links)
+    assert [code for code, _, current in links if current] == [lang]
+
+
+def test_the_menu_and_search_toggles_are_buttons_that_say_whether_they_are_open(site: Path):
+    page = read(site, "nl/index.html")
+    for toggle in ("__drawer", "__search"):
+        button = re.search(rf'<button type="button"[^>]*data-duo-toggle="{toggle}"[^>]*>', page)
+        assert button and 'aria-expanded="false"' in button[0] and "aria-label=" in button[0]
+    assert "assets/javascripts/toggles.js" in page
+
+
+def test_every_french_page_under_fr_is_moved_to_the_page_itself(site: Path):
+    page_exists = site_page_exists(site)
+    for rel in content_pages(site):
+        if language_of(rel) == "fr":
+            path = url_of(rel)
+            assert french_redirect("/fr" + path, page_exists) == path
+    for service in ("/fr/apply/mentor/", "/fr/sessions/", "/fr/staff/"):
+        assert french_redirect(service, page_exists) is None
+
