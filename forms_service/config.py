@@ -69,6 +69,11 @@ def defaults(instance_path: str) -> dict[str, Any]:
         SECURITY_TWO_FACTOR_ALWAYS_VALIDATE=True,
         SECURITY_TWO_FACTOR_RESCUE_EMAIL=False,
         SECURITY_MULTI_FACTOR_RECOVERY_CODES=True,
+        # Passkeys (WebAuthn), as an option in place of the authenticator code.
+        SECURITY_WEBAUTHN=True,
+        SECURITY_WAN_ALLOW_AS_MULTI_FACTOR=True,
+        SECURITY_WAN_ALLOW_AS_FIRST_FACTOR=False,
+        SECURITY_WAN_RP_NAME="DUO for a JOB",
         SECURITY_TOTP_ISSUER="DUO for a JOB",
         SECURITY_FRESHNESS=timedelta(minutes=5),
         SECURITY_FRESHNESS_GRACE_PERIOD=timedelta(0),
