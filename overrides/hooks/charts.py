@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from html import escape
 
-from sitedata.formatting import COLON, format_figure, source_and_year
+from sitedata.formatting import COLON, format_figure, format_value, source_and_year
 from sitedata.models import Chart, Figure, Impact
 
 # A narrow drawing, so labels stay legible when a phone scales it to ~330 px.
 WIDTH, HEIGHT = 420, 260
-PLOT_TOP, PLOT_BOTTOM, PLOT_LEFT, PLOT_RIGHT = 28, 220, 8, 412
+PLOT_TOP, PLOT_BOTTOM, PLOT_LEFT, PLOT_RIGHT = 40, 220, 8, 412
 # Series colours, each ≥ 4.5:1 against white: the organisation's dark orange, a navy, a teal.
 COLOURS = ("#B34D00", "#2B3A55", "#00646E")
 SOURCES_WORD = {"fr": "Sources", "nl": "Bronnen", "en": "Sources"}
@@ -23,14 +23,25 @@ SOURCES_WORD = {"fr": "Sources", "nl": "Bronnen", "en": "Sources"}
 SEMICOLON = {"fr": "\u202f; ", "nl": "; ", "en": "; "}
 
 
-def _bar(x: float, width: float, value: float, top: float, colour: str, text: str) -> str:
-    height = (PLOT_BOTTOM - PLOT_TOP) * (value / top)
+def _bar(x: float, width: float, fig: Figure, top: float, colour: str, lang: str) -> str:
+    height = (PLOT_BOTTOM - PLOT_TOP) * (fig.value / top)
     y = PLOT_BOTTOM - height
+    # A qualifier ("more than") goes on a line of its own above the number, so a wide
+    # label never runs out of the drawing.
+    number = format_value(fig.value, fig.unit, lang)
+    qualifier = format_figure(fig, lang).replace(number, "").strip()
+    centre = f"{x + width / 2:.1f}"
+    lines = (
+        f'<tspan x="{centre}" dy="-1.2em">{escape(qualifier)}</tspan>'
+        f'<tspan x="{centre}" dy="1.2em">{escape(number)}</tspan>'
+        if qualifier
+        else escape(number)
+    )
     return (
         f'<rect x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{height:.1f}" '
         f'fill="{colour}"/>'
-        f'<text x="{x + width / 2:.1f}" y="{y - 6:.1f}" text-anchor="middle" '
-        f'class="duo-chart__value">{escape(text)}</text>'
+        f'<text x="{centre}" y="{y - 6:.1f}" text-anchor="middle" '
+        f'class="duo-chart__value">{lines}</text>'
     )
 
 
@@ -51,9 +62,8 @@ def render_chart(chart: Chart, impact: Impact, lang: str) -> str:
         x0 = PLOT_LEFT + g * slot + slot * 0.1
         for s, row in enumerate(rows):
             if year in row:
-                fig = row[year]
-                parts.append(_bar(x0 + s * bar_width, bar_width - 4, fig.value, top,
-                                  COLOURS[s % len(COLOURS)], format_figure(fig, lang)))
+                parts.append(_bar(x0 + s * bar_width, bar_width - 4, row[year], top,
+                                  COLOURS[s % len(COLOURS)], lang))
         parts.append(
             f'<text x="{PLOT_LEFT + g * slot + slot / 2:.1f}" y="{PLOT_BOTTOM + 26}" '
             f'text-anchor="middle" class="duo-chart__axis">{year}</text>'

@@ -272,3 +272,19 @@ def test_the_site_is_set_in_the_system_font_stack_of_the_forms(
             "el => getComputedStyle(el).fontFamily"
         )
         assert family == SYSTEM_FONTS, (selector, family)
+
+
+@pytest.mark.parametrize("lang", list(PREFIX))
+def test_every_label_of_the_impact_charts_stays_inside_its_drawing(
+    site_page: Page, base_url: str, lang: str
+):
+    site_page.goto(base_url + PREFIX[lang] + "impact/")
+    outside = site_page.evaluate("""() => [...document.querySelectorAll('.duo-chart svg')]
+      .flatMap(svg => {
+        const [x0, y0, w, h] = svg.getAttribute('viewBox').split(' ').map(Number);
+        return [...svg.querySelectorAll('text')].map(t => [t.textContent, t.getBBox()])
+          .filter(([, b]) => b.x < x0 || b.y < y0 || b.x + b.width > x0 + w
+                              || b.y + b.height > y0 + h)
+          .map(([text]) => text);
+      })""")
+    assert outside == []

@@ -641,3 +641,20 @@ def test_every_french_page_under_fr_is_moved_to_the_page_itself(site: Path):
     for service in ("/fr/apply/mentor/", "/fr/sessions/", "/fr/staff/"):
         assert french_redirect(service, page_exists) is None
 
+
+
+ENGLISH_THEME_WORDS = ("Made with", "Skip to content", "Table of contents", "Header", "Footer",
+                       "Select language", "Previous", "Next")
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl"])
+def test_french_and_dutch_pages_show_no_english_theme_words(site: Path, lang: str):
+    wrong = {}
+    for rel in html_pages(site):
+        if language_of(rel) == lang:
+            page = read(site, rel)
+            shown = visible_text(page) + " ".join(re.findall(r'aria-label="([^"]*)"', page))
+            found = [w for w in ENGLISH_THEME_WORDS if w in shown]
+            if found:
+                wrong[rel] = found
+    assert not wrong
