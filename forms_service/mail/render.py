@@ -59,17 +59,9 @@ def readable_phone(value: str) -> str:
 
 
 def receiving_office(site: SiteData, branch: Branch) -> Branch:
-    """The branch whose inbox receives `branch`'s mail: the branch itself when it has an
-    inbox (in the data or the deployment's configuration), else the first of its country's
-    head office and the organisation's head office that has one (Branches.inbox_of's order)."""
-    configured = overrides()
-    chain = (
-        branch, site.branches.head_office(branch.country), site.branches.head_office(None)
-    )
-    for candidate in chain:
-        if configured.get(candidate.id) or candidate.inbox:
-            return candidate
-    return chain[-1]
+    """The branch whose inbox receives `branch`'s mail (itself, else the head office that
+    reads it), with the deployment's inbox overrides."""
+    return site.branches.inbox_branch(branch, overrides())
 
 
 def header_safe(value: str) -> str:

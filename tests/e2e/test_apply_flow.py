@@ -10,8 +10,8 @@ from apply_support import fill_in
 
 LANGS = ("fr", "nl", "en")
 THANKS = {
-    "fr": "Merci, nous avons bien reçu votre candidature",
-    "nl": "Bedankt, we hebben je aanmelding ontvangen",
+    "fr": "Merci, nous avons bien reçu votre inscription",
+    "nl": "Bedankt, we hebben je inschrijving ontvangen",
     "en": "Thank you, we have received your application",
 }
 ANTWERP = {"fr": "Anvers", "nl": "Antwerpen", "en": "Antwerp"}

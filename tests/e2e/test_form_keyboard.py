@@ -95,7 +95,7 @@ def test_switching_language_on_a_half_filled_form_keeps_the_answers(page, base_u
     fill_in(page, "mentor", first_name=None, phone=None, languages=None)
     page.click("form button[type=submit]")
     page.wait_for_url(re.compile(r"/nl/apply/mentor/thanks/DUO-[A-Z0-9]{6}/$"))
-    assert "Bedankt, we hebben je aanmelding ontvangen" in page.inner_text("main")
+    assert "Bedankt, we hebben je inschrijving ontvangen" in page.inner_text("main")
 
 
 def test_every_tab_stop_on_the_form_is_visible(phone, base_url: str) -> None:

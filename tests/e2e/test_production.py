@@ -112,7 +112,7 @@ def test_a_person_goes_from_the_site_to_the_form_and_the_thank_you_page_through_
         page.click("button[type=submit]")
         page.wait_for_url(re.compile(rf"^{base}/nl/apply/mentor/thanks/DUO-[A-Z0-9]{{6}}/$"))
         body = page.inner_text("main")
-        assert "Bedankt, we hebben uw aanmelding ontvangen" in body
+        assert "Bedankt, we hebben je inschrijving ontvangen" in body
         assert "Gent" in body
         reference = re.search(r"DUO-[A-Z0-9]{6}", page.url).group(0)
         # Every response came through nginx, and the form's stylesheet loaded.

@@ -127,13 +127,13 @@ def test_the_honeypot_looks_like_success_to_a_bot_and_stores_nothing(sqlite_url:
     actions = ApplicationActions(app.test_client())
     bot = actions.submit("mentee", "en", website="http://spam.example")
     assert bot.status_code == 200
-    assert "Thank you, your application has been received" in bot.text
+    assert "Thank you, we have received your application" in bot.text
     assert 'class="reference">DUO-' in bot.text
     assert stored(app) == ([], [])
     # A person's submission shows the same page after the redirect.
     person = actions.submit("mentee", "en")
     thanks = actions.client.get(person.headers["Location"])
-    assert "Thank you, your application has been received" in thanks.text
+    assert "Thank you, we have received your application" in thanks.text
     assert len(stored(app)[0]) == 1
 
 

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import html
 import re
+from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
+import yaml
 from apply_support import VALID, ApplicationActions, stored
+from textchecks import formal_dutch_address, french_typography_errors
+
+from sitedata.urls import page_url
 
 pytestmark = pytest.mark.integration
 
@@ -22,8 +28,8 @@ CITY = {
     ("rotterdam", "fr"): "Rotterdam", ("rotterdam", "nl"): "Rotterdam",
     ("rotterdam", "en"): "Rotterdam",
 }
-THANKS = {"fr": "Merci, nous avons bien reçu votre candidature",
-          "nl": "Bedankt, we hebben je aanmelding ontvangen",
+THANKS = {"fr": "Merci, nous avons bien reçu votre inscription",
+          "nl": "Bedankt, we hebben je inschrijving ontvangen",
           "en": "Thank you, we have received your application"}
 # Partners write in: they send a message, not an application.
 THANKS_PARTNER = {"fr": "Merci, nous avons bien reçu votre message",
@@ -326,3 +332,117 @@ def test_a_badly_typed_year_is_answered_with_an_example_that_fits_the_kind(
         assert age > rules.mentor.min_age
     else:
         assert all(r.min_age <= age <= r.max_age for r in rules.mentee.values())
+
+
+# --- one site: the forms have the site's header, footer and font ----------------------------
+
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+def mkdocs_config() -> dict:
+    loader = type("Loader", (yaml.SafeLoader,), {})
+    loader.add_constructor("!ENV", lambda loader, node: None)
+    return yaml.load((PROJECT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=loader)
+
+
+def site_sections(lang: str) -> list[tuple[str, str]]:
+    """(title, URL of its first page) for each section of the site's navigation."""
+    config = mkdocs_config()
+    i18n = next(p["i18n"] for p in config["plugins"] if isinstance(p, dict) and "i18n" in p)
+    names = {locale["locale"]: locale.get("nav_translations", {}) for locale in i18n["languages"]}
+    sections = []
+    for entry in config["nav"]:
+        [(title, children)] = entry.items()
+        if isinstance(children, list):
+            [(_, first)] = children[0].items()
+            path = first.removesuffix("index.md").removesuffix(".md")
+            path = path + "/" if path and not path.endswith("/") else path
+            sections.append((names[lang].get(title, title), page_url(lang, path)))
+    return sections
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_header_links_to_the_sites_sections_as_its_navigation_lists_them(
+    client, lang: str
+) -> None:
+    body = text_of(client.get(f"/{lang}/apply/mentee/").text)
+    header = body[body.index("<header") : body.index("</header>")]
+    sections = site_sections(lang)
+    assert len(sections) >= 3
+    for title, url in sections:
+        assert f'<a href="{url}">{title}</a>' in header
+    footer = body[body.index("<footer") : body.index("</footer>")]
+    assert mkdocs_config()["copyright"] in footer
+    assert f'href="{page_url(lang, "contact/")}"' in footer
+
+
+def css_value(css: str, selector: str, prop: str) -> str:
+    block = re.search(rf"(?m)^{re.escape(selector)}\s*\{{([^}}]*)\}}", css)
+    assert block, selector
+    value = re.search(rf"{re.escape(prop)}\s*:\s*([^;]+);", block.group(1))
+    assert value, (selector, prop)
+    return value.group(1).strip()
+
+
+def test_the_forms_use_the_sites_font_and_colours() -> None:
+    site = (PROJECT / "overrides/assets/stylesheets/duo.css").read_text(encoding="utf-8")
+    forms = (PROJECT / "forms_service/static/apply.css").read_text(encoding="utf-8")
+    font = re.search(r"--md-text-font-family:\s*([^;]+);", site).group(1).strip()
+    assert css_value(forms, "body", "font-family") == font
+    orange = re.search(r"--md-primary-fg-color:\s*(#[0-9a-fA-F]{6});", site).group(1).lower()
+    navy = re.search(r"--md-footer-bg-color:\s*(#[0-9a-fA-F]{6});", site).group(1).lower()
+    assert css_value(forms, ".site-header", "background").lower() == orange
+    assert navy in css_value(forms, ".footer-links", "background").lower()
+
+
+# --- the words on the pages: Dutch in "je", French typography --------------------------------
+
+
+class VisibleText(HTMLParser):
+    """The text a reader sees (and the title), without scripts and styles."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self._skip += tag in ("script", "style")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._skip -= tag in ("script", "style")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def visible(page: str) -> str:
+    parser = VisibleText()
+    parser.feed(page)
+    # Collapse layout whitespace only: str.split() would also eat no-break spaces.
+    return re.sub(r"[ \t\r\n]+", " ", " ".join(parser.parts))
+
+
+def every_state(actions: ApplicationActions, kind: str, lang: str) -> list[str]:
+    """The form empty, with every error, switched from another language, and its thank-you."""
+    client = actions.client
+    hidden = actions.open(kind, lang)
+    pages = [client.get(f"/{lang}/apply/{kind}/").text,
+             client.post(f"/{lang}/apply/{kind}/", data=hidden).text,
+             client.post(f"/{lang}/apply/{kind}/language/", data=hidden).text]
+    done = actions.submit(kind, lang)
+    pages.append(client.get(done.headers["Location"]).text)
+    return [visible(p) for p in pages]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_dutch_pages_say_je_to_their_reader(app, actions: ApplicationActions, kind: str) -> None:
+    for text in every_state(actions, kind, "nl"):
+        assert formal_dutch_address(text) == []
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_french_pages_keep_french_typography(app, actions: ApplicationActions, kind: str) -> None:
+    for text in every_state(actions, kind, "fr"):
+        assert french_typography_errors(text) == []

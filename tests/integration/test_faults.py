@@ -347,7 +347,7 @@ UNAVAILABLE = {
 }
 KEPT = {
     "fr": "Vos réponses sont toujours là",
-    "nl": "Uw antwoorden staan er nog",
+    "nl": "Je antwoorden staan er nog",
     "en": "Your answers are still here",
 }
 

@@ -36,7 +36,7 @@ CHOICE_FIELDS = {
 }
 PROBLEM = {"fr": "Il y a un problème", "nl": "Er is een probleem", "en": "There is a problem"}
 TOO_LARGE = {
-    "fr": "Vos réponses sont trop longues", "nl": "Uw antwoorden zijn te lang",
+    "fr": "Vos réponses sont trop longues", "nl": "Je antwoorden zijn te lang",
     "en": "Your answers are too long",
 }
 NOT_ALLOWED = {
@@ -46,7 +46,7 @@ NOT_ALLOWED = {
 }
 CSRF_NOTICE = {
     "fr": "Vos réponses sont toujours là",
-    "nl": "Uw antwoorden staan er nog",
+    "nl": "Je antwoorden staan er nog",
     "en": "Your answers are still here",
 }
 # What a message the service sends may carry; anything else would be an injected header.
@@ -253,7 +253,7 @@ def test_consent_must_be_ticked_and_a_word_in_the_year_is_refused(service: Servi
     response = service.post("mentor", "nl", consent=None, birth_year="abc")
     assert response.status_code == 400
     assert 'id="consent-error"' in response.text and 'id="birth_year-error"' in response.text
-    assert "Vul uw geboortejaar in met vier cijfers" in response.text
+    assert "Vul je geboortejaar in met vier cijfers" in response.text
     assert service.count() == before
 
 

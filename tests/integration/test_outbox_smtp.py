@@ -88,7 +88,7 @@ def test_sender_delivers_both_messages_with_the_right_headers(mail_app, smtp: Sm
     assert confirmation["To"] == VALID["partner"]["email"]
     # A question sent in reply to the confirmation reaches the branch's inbox.
     assert confirmation["Reply-To"] == "brussels@duoforajob.be"
-    assert confirmation["Subject"] == f"Votre candidature à DUO for a JOB ({reference})"
+    assert confirmation["Subject"] == f"Votre message à DUO for a JOB ({reference})"
     assert notification["To"] == "brussels@duoforajob.be"
     assert notification["Reply-To"] == VALID["partner"]["email"]
     assert reference in notification["Subject"]
@@ -100,7 +100,7 @@ def test_sender_delivers_both_messages_with_the_right_headers(mail_app, smtp: Sm
     html_part = notification.get_body(("html",)).get_content()
     assert "&lt;script&gt;x&lt;/script&gt;" in html_part and "<script>" not in html_part
     # Liège writes French: the notification is in the branch's language.
-    assert "Une nouvelle candidature est arrivée pour l'antenne de Liège" in (
+    assert "Un nouveau message d'un partenaire pour l'antenne de Liège" in (
         notification.get_body(("plain",)).get_content()
     )
     assert all(m.status == "sent" and m.sent_at for m in stored(mail_app)[1])
@@ -230,6 +230,6 @@ def test_the_fake_mailer_receives_the_rendered_messages(app) -> None:
         assert send_pending(fake)["sent"] == 2
     confirmation, notification = fake.sent
     assert confirmation.recipients == [VALID["mentee"]["email"]]
-    assert "De afdeling Rotterdam neemt contact met u op." in confirmation.body
+    assert "Ze gaat naar de afdeling Rotterdam." in confirmation.body
     assert notification.reply_to == VALID["mentee"]["email"]
     assert "<table>" in notification.html
