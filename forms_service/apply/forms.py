@@ -35,7 +35,13 @@ from forms_service.apply.validators import (
 )
 from forms_service.domain import eligibility
 from forms_service.domain.text import typed_text
-from forms_service.kinds import KINDS, Question, example_birth_year
+from forms_service.kinds import (
+    EXAMPLE_PHONE,
+    EXAMPLE_PHONE_INTERNATIONAL,
+    KINDS,
+    Question,
+    example_birth_year,
+)
 from forms_service.mail.inboxes import inbox_of
 from forms_service.services.applications import routed_branch
 from sitedata.models import SiteData
@@ -45,6 +51,11 @@ NOT_ANSWERS = {"csrf_token", "submission_token", "website", "consent"}
 EMAIL_LENGTH = _l("Your e-mail address must be %(max)d characters or fewer")
 PHONE_LENGTH = _l("Your phone number must be %(max)d characters or fewer")
 MESSAGE_LENGTH = _l("Your message must be %(max)d characters or fewer")
+# The examples are nobody's number (forms_service.kinds).
+PHONE_FORMAT = _l(
+    "Enter your phone number like %(number)s or %(international)s",
+    number=EXAMPLE_PHONE, international=EXAMPLE_PHONE_INTERNATIONAL,
+)
 
 
 def required(message: Any) -> InputRequired:
@@ -177,7 +188,7 @@ class PersonForm(ApplicationForm):
         Q("phone"),
         validators=[
             required(_l("Enter your phone number")),
-            Length(max=32, message=PHONE_LENGTH), PhoneNumber(),
+            Length(max=32, message=PHONE_LENGTH), PhoneNumber(message=PHONE_FORMAT),
         ],
     )
 
@@ -321,7 +332,7 @@ class PartnerForm(ApplicationForm):
         P("phone"),
         validators=[
             required(_l("Enter your phone number")),
-            Length(max=32, message=PHONE_LENGTH), PhoneNumber(),
+            Length(max=32, message=PHONE_LENGTH), PhoneNumber(message=PHONE_FORMAT),
         ],
     )
     partnership_type = ask_one(

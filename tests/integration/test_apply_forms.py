@@ -446,3 +446,13 @@ def test_dutch_pages_say_je_to_their_reader(app, actions: ApplicationActions, ki
 def test_french_pages_keep_french_typography(app, actions: ApplicationActions, kind: str) -> None:
     for text in every_state(actions, kind, "fr"):
         assert french_typography_errors(text) == []
+
+
+@pytest.mark.parametrize("kind", ["mentor", "partner"])
+def test_a_wrong_phone_number_is_named_with_a_made_up_example(
+    app, actions: ApplicationActions, kind: str
+) -> None:
+    response = actions.submit(kind, "en", phone="12")
+    assert response.status_code == 400
+    assert ('<a href="#phone">Enter your phone number like 0470 00 00 00 or +32 470 00 00 00'
+            "</a>") in text_of(response.text)
