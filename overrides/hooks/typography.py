@@ -9,6 +9,7 @@ any test that checks French text elsewhere (e.g. a message catalogue):
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -47,7 +48,13 @@ _URL = re.compile(r"[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
 
 
 def _in_url(text: str, at: int) -> bool:
-    return any(m.start() <= at < m.end() for m in _URL.finditer(text))
+    return any(start <= at < end for start, end in _url_spans(text))
+
+
+@functools.lru_cache(maxsize=4)
+def _url_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Where the addresses are, found once per text rather than once per mark."""
+    return tuple(m.span() for m in _URL.finditer(text))
 
 
 def french_spacing_errors(text: str) -> list[SpacingError]:
