@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -78,6 +79,29 @@ def gunicorn(
         yield port
     finally:
         stop(proc)
+        if log:
+            out.close()  # type: ignore[union-attr]
+
+
+@contextlib.contextmanager
+def make_serve(env: dict[str, str], log: Path | None = None) -> Iterator[int]:
+    """The site and the service as `make serve` runs them, on a free port: deploy/serve.sh
+    (migrations, the outbox worker, gunicorn answering the forms and the built site at
+    FLASK_SITE_DIR). Only the build step of `make serve` is left out: the caller built it."""
+    port = free_port()
+    out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115
+    proc = subprocess.Popen(
+        ["bash", str(ROOT / "deploy" / "serve.sh")],
+        env={**env, "PORT": str(port), "HOST": HOST, "BIN": str(BIN)}, cwd=ROOT,
+        stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    try:
+        wait_for_http(f"http://{HOST}:{port}/", proc, log, timeout=60)
+        yield port
+    finally:
+        stop(proc)  # serve.sh stops gunicorn and the worker when it gets TERM
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)  # whatever of its own group is still there
         if log:
             out.close()  # type: ignore[union-attr]
 
