@@ -299,3 +299,28 @@ def test_the_public_list_shows_places_left_and_full_sessions_and_no_online_link(
     assert "3 places left" in page
     assert "meet.example.org" not in page
     assert "Full" in page or "full" in page
+
+
+def test_moving_a_booking_takes_the_new_place_and_gives_back_the_old(app):
+    first = add_session(app, capacity=2, days=10)
+    second = add_session(app, capacity=2, days=12)
+    client, booked = book_by_form(app, first, "sara@example.org")
+    page = client.get(booked.headers["Location"]).text
+    move = re.search(r'href="(/nl/sessions/move/[^"]+)"', page).group(1)
+    form = client.get(move)
+    assert f'value="{second}"' in form.text
+    moved = client.post(move, data={"session_id": str(second), "csrf_token": csrf_of(form.text)})
+    assert moved.status_code == 303
+    assert places_taken(app, first) == 0
+    assert places_taken(app, second) == 1
+    assert booking_rows(app) == [("sara@example.org", "cancelled"),
+                                 ("sara@example.org", "confirmed")]
+    with app.app_context():
+        methods = db.session.execute(select(OutboxMessage.kind, OutboxMessage.ics_method)
+                                     .where(OutboxMessage.ics_method.is_not(None))
+                                     .order_by(OutboxMessage.id)).all()
+    assert [tuple(m) for m in methods] == [("session_booked", "REQUEST"),
+                                           ("session_booked", "REQUEST"),
+                                           ("booking_cancelled", "CANCEL")]
+    # The old move link is used up.
+    assert client.get(move).status_code == 410

@@ -378,3 +378,30 @@ def test_the_daily_digest_counts_new_and_overdue_without_personal_data(app):
     assert "/staff/" in digest.body_text
     for personal in ("Amina", "Sara", "amina@example.org", old):
         assert personal not in digest.body_text + digest.subject
+
+
+def test_thirty_minutes_idle_sign_the_person_out(app, ghent_coordinator, monkeypatch):
+    import time
+
+    assert ghent_coordinator.get("/staff/").status_code == 200
+    later = time.time() + 29 * 60
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert ghent_coordinator.get("/staff/").status_code == 200  # activity renews the 30 min
+    later += 31 * 60
+    answer = ghent_coordinator.get("/staff/")
+    assert answer.status_code == 302
+    assert answer.headers["Location"].startswith("/staff/login")
+
+
+def test_signing_in_starts_a_new_session(app):
+    link = add_staff(app, "renew@example.org", "coordinator", "--branch", "ghent")
+    person = StaffMember(app.test_client(), "renew@example.org")
+    person.set_password(link)
+    before = csrf_of(person.get("/staff/login").text)
+    with person.client.session_transaction() as session:
+        token_before = session.get("csrf_token")
+    assert person.sign_in().status_code == 302
+    with person.client.session_transaction() as session:
+        assert session.get("csrf_token") != token_before
+        assert session.permanent  # expires after the idle time
+    assert csrf_of(person.get("/staff/").text) != before
