@@ -19,3 +19,11 @@ def apply_url(kind: str, lang: str, branch: str | None = None) -> str:
         raise ValueError(f"unknown language {lang!r}; one of {LANGUAGES}")
     url = f"/{lang}/apply/{kind}/"
     return f"{url}?branch={branch}" if branch else url
+
+
+def sessions_url(lang: str, branch: str | None = None) -> str:
+    """The service's list of upcoming information sessions, optionally of one branch."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; one of {LANGUAGES}")
+    url = f"/{lang}/sessions/"
+    return f"{url}?branch={branch}" if branch else url

@@ -149,6 +149,8 @@ def branch_markdown(branch: Branch, site: SiteData, lang: str) -> str:
         f"{{{{ cta('mentee', branch='{branch.id}') }}}} "
         f"{{{{ cta('mentor', branch='{branch.id}') }}}}",
         "",
+        f"{{{{ sessions_link('{branch.id}') }}}}",
+        "",
         f"[{TEXT['back'][lang]}](index.md)",
         "",
     ]

@@ -24,7 +24,7 @@ from sitedata.formatting import (  # noqa: E402
     format_value,
     source_and_year,
 )
-from sitedata.kinds import KINDS, apply_url  # noqa: E402
+from sitedata.kinds import KINDS, apply_url, sessions_url  # noqa: E402
 from sitedata.models import Branch, Branches, Figure, Impact, Programme  # noqa: E402
 from sitedata.urls import language_of_path  # noqa: E402
 
@@ -40,6 +40,16 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Sign up as a young person",
     },
     "cta_partner": {"fr": "Devenir partenaire", "nl": "Partner worden", "en": "Become a partner"},
+    "sessions": {
+        "fr": "Voir les séances et réserver une place",
+        "nl": "Bekijk de infosessies en boek een plaats",
+        "en": "See the sessions and book a place",
+    },
+    "sessions_branch": {
+        "fr": "Les séances d'information de cette antenne",
+        "nl": "De infosessies van deze afdeling",
+        "en": "This branch's information sessions",
+    },
     "cta_volunteer": {
         "fr": "Devenir bénévole",
         "nl": "Vrijwilliger worden",
@@ -293,6 +303,14 @@ def define_env(env) -> None:
         return cta_html(kind, lang(), secondary, branch)
 
     env.macro(lambda kind: apply_url(kind, lang()), "apply_url")
+
+    @env.macro
+    def sessions_link(branch: str | None = None) -> str:
+        """A button to the service's list of information sessions (of one branch)."""
+        label = TEXT["sessions_branch" if branch else "sessions"][lang()]
+        href = escape(sessions_url(lang(), branch))
+        return f'<a class="md-button duo-sessions" href="{href}">{label}</a>'
+
 
     @env.macro
     def branch_list() -> str:
