@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from flask import Flask, Response, request
+from flask import Flask, Response, redirect, request
 from whitenoise import WhiteNoise
 
 from forms_service.web.security import HEADERS
-from sitedata.urls import language_of_path, page_path
+from sitedata.urls import french_redirect, language_of_path, page_path, site_page_exists
 
 # Material's fingerprinted files (assets/stylesheets/main.<hash>.min.css,
 # assets/javascripts/bundle.<hash>.min.js, their source maps): a change gives a new name, so
@@ -60,6 +60,18 @@ def init_app(app: Flask) -> None:
         add_headers_function=site_headers,
         immutable_file_test=is_hashed_asset,
     )
+
+    page_exists = site_page_exists(site_dir)
+
+    @app.before_request
+    def french_without_prefix() -> Response | None:
+        """/fr/<page> is moved for good to /<page> (French pages have no prefix); the
+        service's own /fr/… URLs are no site pages and pass."""
+        target = french_redirect(request.path, page_exists)
+        if target is None:
+            return None
+        query = request.query_string.decode("latin-1")
+        return redirect(target + ("?" + query if query else ""), 301)
 
     @app.errorhandler(404)
     def site_not_found(error: Exception) -> Response:
