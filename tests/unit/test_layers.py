@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 import tomllib
@@ -67,3 +68,18 @@ def test_the_site_hooks_load_no_flask() -> None:
     loaded = modules_loaded_by("\n".join(f"import overrides.hooks.{name}" for name in hooks))
     assert {"mkdocs", "sitedata"} <= loaded
     assert loaded.isdisjoint(SERVICE_STACK), loaded & SERVICE_STACK
+
+
+def test_mutation_testing_runs_every_unit_test_of_the_domain_and_the_retry_policy() -> None:
+    """`make mutation` runs only the tests listed in [tool.mutmut]: a unit test file of
+    domain/ or of the policy left out would make its mutants look untested."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mutmut"]
+    listed = set(config["pytest_add_cli_args_test_selection"])
+    imports = re.compile(r"^(from|import) forms_service\.(domain|mail\.policy)\b", re.M)
+    testing = {
+        f"tests/unit/{p.name}" for p in (ROOT / "tests" / "unit").glob("test_*.py")
+        if imports.search(p.read_text())
+    }
+    assert "tests/unit/test_text.py" in testing
+    assert testing <= listed, sorted(testing - listed)
+    assert all((ROOT / path).is_file() for path in listed)
