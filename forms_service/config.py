@@ -4,13 +4,17 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import secrets
+import stat
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import click
 from flask import Flask
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -32,12 +36,18 @@ def defaults(instance_path: str) -> dict[str, Any]:
         MAIL_SUPPRESS_SEND=False,
         # SMTP socket timeout, in seconds: a slow server never holds the sender.
         MAIL_TIMEOUT=10.0,
-        # Branch id -> inbox, overriding data/branches.yml.
+        # Branch id -> inbox, overriding data/branches.yml. Checked at start (check_inboxes).
         BRANCH_INBOXES={},
-        # Per visitor address, on POSTs only. People apply together from employment offices
-        # and associations behind one address: a group of 25 sending their forms, some twice
-        # after an error, fits in 30 a minute and a busy day in 300. A flood stops at 30.
+        # Per visitor address (an IPv6 /64), on POSTs only. People apply together from
+        # employment offices and associations behind one address: a group of 25 sending their
+        # forms, some twice after an error, fits in 30 a minute and a busy day in 300. A flood
+        # stops at 30. Counted per worker process: nginx counts across them (deploy/).
         APPLY_RATE_LIMIT="30 per minute;300 per day",
+        # Thank-you pages looked up without a match (someone guessing references), per visitor.
+        THANKS_LOOKUP_LIMIT="10 per hour",
+        # Confirmations one e-mail address receives in 24 hours at most; later applications
+        # are stored and notified to the branch without one.
+        CONFIRMATIONS_PER_ADDRESS=3,
         # memory:// on one machine; redis://host:6379/0 when several share the limits.
         RATELIMIT_STORAGE_URI="memory://",
         # Redis down: count in memory meanwhile rather than refuse applications.
@@ -104,7 +114,8 @@ def configure(app: Flask, test_config: dict[str, Any] | None = None) -> None:
         app.config.from_prefixed_env()
     else:
         app.config.from_mapping(test_config)
-    os.makedirs(app.instance_path, exist_ok=True)
+    private_directory(app.instance_path)
+    check_inboxes(app.config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
     # Flask-Security-Too signs its tokens and TOTP secrets with keys derived from SECRET_KEY
@@ -114,6 +125,66 @@ def configure(app: Flask, test_config: dict[str, Any] | None = None) -> None:
     if app.logger.level == logging.NOTSET:
         # Flask's handler on the "forms_service" logger; INFO so waiting messages are logged.
         app.logger.setLevel(logging.INFO)
+
+
+class ConfigurationError(click.ClickException):
+    """A setting the service cannot run with; the message says which and how to fix it.
+    A ClickException, so `flask …` commands print it as one line and exit with status 1;
+    gunicorn logs it and does not start."""
+
+
+def check_inboxes(config: dict[str, Any]) -> None:
+    """FLASK_BRANCH_INBOXES must be a JSON object of known branch ids and e-mail addresses:
+    a mistake would otherwise send a branch's applications to the wrong inbox, unnoticed.
+
+    Flask keeps a value that is not valid JSON as a string; it is refused here."""
+    from forms_service.domain.text import normalise_email
+    from sitedata import load_default
+
+    value = config.get("BRANCH_INBOXES") or {}
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError as exc:
+            raise ConfigurationError(
+                f"FLASK_BRANCH_INBOXES is not valid JSON ({exc}); write it as "
+                '\'{"antwerp": "antwerp@example.org"}\''
+            ) from None
+    if not isinstance(value, Mapping):
+        raise ConfigurationError(
+            "FLASK_BRANCH_INBOXES must be a JSON object of branch ids and e-mail addresses, "
+            'like \'{"antwerp": "antwerp@example.org"}\''
+        )
+    known = {branch.id for branch in load_default().branches.branches}
+    unknown = sorted(str(branch) for branch in value if branch not in known)
+    if unknown:
+        raise ConfigurationError(
+            f"FLASK_BRANCH_INBOXES names unknown branches: {', '.join(unknown)}; the branch "
+            f"ids are those of data/branches.yml: {', '.join(sorted(known))}"
+        )
+    wrong = sorted(
+        str(branch) for branch, inbox in value.items()
+        if not isinstance(inbox, str) or normalise_email(inbox) is None
+    )
+    if wrong:
+        raise ConfigurationError(
+            f"FLASK_BRANCH_INBOXES has no valid e-mail address for: {', '.join(wrong)}"
+        )
+    config["BRANCH_INBOXES"] = dict(value)
+
+
+def private_directory(path: str | Path) -> None:
+    """The instance folder holds the secret key and the SQLite database: its owner alone may
+    read it (0700), even when made before or under a lax umask."""
+    os.makedirs(path, mode=0o700, exist_ok=True)
+    mode = stat.S_IMODE(os.stat(path).st_mode)
+    if mode & 0o077:
+        try:
+            os.chmod(path, 0o700)
+        except PermissionError:  # not ours: say so rather than stop the service
+            logging.getLogger(__name__).warning(
+                "%s is readable by other users (mode %o): make it 0700", path, mode
+            )
 
 
 def instance_secret_key(instance_path: str | Path) -> str:

@@ -169,3 +169,99 @@ def test_a_worker_killed_mid_load_loses_no_submission_that_was_redirected(gunico
     assert len(messages) == 2 * len(applications)
     assert len(load.redirected) == CLIENTS * PER_CLIENT
 
+
+
+# -- The SQLite file deleted while serving -------------------------------------------------
+
+
+@pytest.fixture
+def sqlite_gunicorn(tmp_path: Path) -> Iterator[tuple[str, Path, dict[str, str]]]:
+    """gunicorn with the production config, two workers, on a SQLite file made by
+    `flask db upgrade`, as deploy/ runs it."""
+    database = tmp_path / "instance" / "forms.sqlite3"
+    database.parent.mkdir()
+    port = free_port()
+    env = {
+        **os.environ,
+        "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "2",
+        "FLASK_DATABASE_URL": f"sqlite:///{database}", "FLASK_SECRET_KEY": "delete-test",
+        "FLASK_SITE_DIR": "/nonexistent", "FLASK_RATELIMIT_ENABLED": "false",
+    }
+    env.pop("FLASK_MAIL_SERVER", None)
+    upgrade_database(env)
+    log = tmp_path / "gunicorn.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [str(GUNICORN), "-c", str(PROJECT / "deploy" / "gunicorn.conf.py"),
+             "forms_service:create_app()"],
+            cwd=PROJECT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_http(f"{base}/fr/apply/mentor/", process, log)
+        wait_until(lambda: len(children(process.pid)) == 2, 10, "two workers")
+        yield base, database, env
+    finally:
+        stop(process)
+
+
+def upgrade_database(env: dict[str, str]) -> None:
+    flask = PROJECT / ".venv" / "bin" / "flask"
+    subprocess.run([str(flask), "--app", "forms_service", "db", "upgrade"], cwd=PROJECT,
+                   env=env, check=True, capture_output=True, timeout=60)
+
+
+def send_form(session: requests.Session, base: str, n: int) -> requests.Response:
+    url = f"{base}/en/apply/volunteer/"
+    data = {**VALID["volunteer"], "email": f"deleted{n}@example.org", "last_name": name(n)}
+    data.update(dict(HIDDEN.findall(session.get(url, timeout=10).text)))
+    return session.post(url, data=data, allow_redirects=False, timeout=10)
+
+
+def name(n: int) -> str:
+    return "Naam" + "abcdefghijklmnopqrstuvwxyz"[n]
+
+
+def count_applications(database: Path) -> int:
+    import sqlite3
+
+    connection = sqlite3.connect(database)
+    try:
+        return connection.execute("SELECT count(*) FROM application").fetchone()[0]
+    finally:
+        connection.close()
+
+
+def test_a_database_file_deleted_while_serving_answers_503_and_never_a_thank_you(
+    sqlite_gunicorn,
+) -> None:
+    """The audit's case: pooled connections went on writing to the unlinked file, and eight
+    thank-you pages were shown for applications that were gone after a restart."""
+    base, database, env = sqlite_gunicorn
+    browsers = [requests.Session() for _ in range(4)]
+    # Every worker has connections in its pool.
+    for n, browser in enumerate(browsers):
+        assert send_form(browser, base, n).status_code == 303
+    assert count_applications(database) == 4
+
+    for file in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
+        file.unlink(missing_ok=True)  # as `rm instance/forms.sqlite3*` would
+    answers = []
+    for n in range(8):
+        response = send_form(browsers[n % 4], base, 10 + n)
+        assert response.status_code == 503, response.status_code
+        assert response.headers["Retry-After"].isdigit()
+        # The person's answers come back in the page, to send again later.
+        assert f'value="{name(10 + n)}"' in response.text
+        assert f'value="deleted{10 + n}@example.org"' in response.text
+        answers.append(response)
+    assert not database.exists()  # nothing made an empty database in its place
+
+    # The operator recreates the database: the kept form is sent again and stored there.
+    upgrade_database(env)
+    again = dict(HIDDEN.findall(answers[0].text))
+    url = f"{base}/en/apply/volunteer/"
+    data = {**VALID["volunteer"], "email": "deleted10@example.org", "last_name": name(10),
+            **again}
+    assert browsers[0].post(url, data=data, allow_redirects=False, timeout=10).status_code == 303
+    assert count_applications(database) == 1
