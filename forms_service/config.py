@@ -88,6 +88,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         SECURITY_FRESHNESS=timedelta(minutes=5),
         SECURITY_FRESHNESS_GRACE_PERIOD=timedelta(0),
         SECURITY_DEFAULT_REMEMBER_ME=False,
+        # The library's own Cache-Control header is malformed under Werkzeug 3.1 ("no-store=
+        # True") and would take the place of ours: web.security sends no-store instead.
+        SECURITY_CACHE_CONTROL={},
         SECURITY_POST_LOGIN_VIEW="/staff/",
         SECURITY_POST_LOGOUT_VIEW="/staff/",
         SECURITY_POST_RESET_VIEW="/staff/login",

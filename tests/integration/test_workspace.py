@@ -321,12 +321,21 @@ def test_a_stale_sign_in_must_be_renewed_before_an_export(app, ghent_coordinator
     assert answer.headers["Location"].startswith("/staff/verify")
 
 
-def test_staff_pages_are_never_cached_and_keep_the_security_headers(app, ghent_coordinator):
-    answer = ghent_coordinator.get("/staff/")
+@pytest.mark.parametrize("path", ["/staff/", "/staff/account/", "/staff/change",
+                                  "/staff/tf-setup", "/staff/mf-recovery-codes"])
+def test_staff_pages_are_never_cached_and_keep_the_security_headers(app, ghent_coordinator,
+                                                                   path):
+    answer = ghent_coordinator.get(path)
+    assert answer.status_code == 200
     assert answer.headers["Cache-Control"] == "no-store"
     assert "script-src 'self'" in answer.headers["Content-Security-Policy"]
     assert "unsafe-inline" not in answer.headers["Content-Security-Policy"]
     assert answer.headers["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.parametrize("path", ["/staff/login", "/staff/reset"])
+def test_sign_in_pages_are_never_cached_either(client, path):
+    assert client.get(path).headers["Cache-Control"] == "no-store"
 
 
 def test_a_post_without_its_csrf_token_is_refused(app, ghent_coordinator):
