@@ -233,6 +233,20 @@ def test_switching_language_keeps_the_answers_and_shows_no_error(
     assert stored(app)[0][0].lang == "nl"
 
 
+def test_switching_language_with_an_expired_token_still_keeps_the_answers(
+    app, actions: ApplicationActions
+) -> None:
+    hidden = {**actions.open("partner", "en"), "csrf_token": "expired-or-forged"}
+    response = actions.client.post("/fr/apply/partner/language/",
+                                   data={**hidden, "organisation": "CPAS de Liège"})
+    assert response.status_code == 400
+    body = text_of(response.text)
+    assert 'value="CPAS de Liège"' in body and "Vos réponses sont toujours là" in body
+    fresh = re.search(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', body)
+    assert fresh and fresh.group(1) != "expired-or-forged"
+    assert stored(app) == ([], [])
+
+
 def test_the_language_switch_address_opened_directly_leads_to_the_form(client) -> None:
     response = client.get("/en/apply/mentor/language/")
     assert response.status_code == 303
