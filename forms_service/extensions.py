@@ -9,7 +9,7 @@ from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_mail import Mail
-from flask_security import MailUtil, Security
+from flask_security import MailUtil, Security, Totp
 from flask_wtf.csrf import CSRFProtect
 
 from forms_service.db import Database
@@ -45,8 +45,19 @@ class OutboxMailUtil(MailUtil):
         session.commit()
 
 
+class ReplayProofTotp(Totp):
+    """An authenticator code is accepted once: the last accepted time step is kept on the
+    account, and the library refuses that step and earlier ones."""
+
+    def get_last_counter(self, user: Any) -> int | None:
+        return getattr(user, "tf_totp_last_counter", None)
+
+    def set_last_counter(self, user: Any, tmatch: Any) -> None:
+        user.tf_totp_last_counter = tmatch.counter
+
+
 # Staff sign-in; bound with its datastore in staff.auth. Its e-mails go to the outbox.
-security = Security(mail_util_cls=OutboxMailUtil)
+security = Security(mail_util_cls=OutboxMailUtil, totp_cls=ReplayProofTotp)
 
 # Flask-Security-Too ships French and Dutch as fr_FR and nl_NL: the workspace asks for those
 # (gettext falls back from fr_FR to the service's own "fr" catalogue).

@@ -414,3 +414,13 @@ def test_signing_in_starts_a_new_session(app):
         assert session.get("csrf_token") != token_before
         assert session.permanent  # expires after the idle time
     assert csrf_of(person.get("/staff/").text) != before
+
+
+def test_an_authenticator_code_works_only_once(app):
+    person = signed_in(app, "replay@example.org", "coordinator", "--branch", "ghent")
+    used = person.code()
+    person.post("/staff/logout", {}, page="/staff/")
+    person.post("/staff/login", {"email": "replay@example.org", "password": PASSWORD})
+    again = person.post("/staff/tf-validate", {"code": used})
+    assert again.status_code == 200  # the form again: refused
+    assert person.get("/staff/").status_code == 302

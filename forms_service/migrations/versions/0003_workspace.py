@@ -54,6 +54,7 @@ def upgrade() -> None:
         sa.Column("us_totp_secrets", sa.Text(), nullable=True),
         sa.Column("us_phone_number", sa.String(length=128), nullable=True),
         sa.Column("fs_webauthn_user_handle", sa.String(length=64), nullable=True),
+        sa.Column("tf_totp_last_counter", sa.BigInteger(), nullable=True),
         sa.Column("mf_recovery_codes", sa.UnicodeText(), nullable=True),
         sa.Column(
             "create_datetime",
@@ -203,9 +204,15 @@ def upgrade() -> None:
         "ix_application_branch_status_created", "application", ["branch_id", "status", "created_at"]
     )
     op.create_index("ix_application_created", "application", ["created_at"])
+    # A search by name: the folded names of the scope's branches, read from the index alone.
+    op.create_index(
+        "ix_application_branch_queue", "application",
+        ["branch_id", "created_at", "id", "status", "search_name"],
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_application_branch_queue", table_name="application")
     op.drop_index("ix_application_created", table_name="application")
     op.drop_index("ix_application_branch_status_created", table_name="application")
     op.drop_index("ix_application_branch_created", table_name="application")
