@@ -8,15 +8,18 @@ whatever the URL, the filter or the search.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Select, and_, func, not_, or_, select
+from sqlalchemy import ColumnElement, Row, Select, and_, case, false, func, not_, or_, select
 from sqlalchemy.orm import Session
 
 from forms_service.domain import pipeline as rules
 from forms_service.domain.duplicates import email_key, fold, phone_key
+from forms_service.domain.references import REFERENCE_ALPHABET, REFERENCE_PREFIX
 from forms_service.domain.scope import Scope, visible_branches
 from forms_service.models import Application, ApplicationEvent, DuplicateLink, User
 from forms_service.services import audit
@@ -81,7 +84,9 @@ def is_overdue_clause(site: SiteData, now: datetime):  # type: ignore[no-untyped
     return and_(Application.status == "new", Application.created_at < overdue_cutoff(site, now))
 
 
-def _filtered(query: Select, flt: QueueFilter, site: SiteData, now: datetime) -> Select:
+def _filtered(
+    session: Session, query: Select, flt: QueueFilter, site: SiteData, now: datetime
+) -> Select:
     if flt.kind in KINDS:
         query = query.where(Application.kind == flt.kind)
     if flt.status:
@@ -94,17 +99,30 @@ def _filtered(query: Select, flt: QueueFilter, site: SiteData, now: datetime) ->
         query = query.where(Application.created_at < now - timedelta(days=WAITING[flt.waiting]))
     text = (flt.q or "").strip()
     if text:
-        options = [Application.reference == text.upper()]
-        folded = fold(text)
-        if folded:
-            options.append(Application.search_name.contains(folded, autoescape=True))
-        if "@" in text:
-            options.append(Application.email_key == email_key(text))
-        phone = phone_key(text)
-        if phone:
-            options.append(Application.phone_key == phone)
-        query = query.where(or_(*options))
+        query = query.where(search_clause(session, text))
     return query
+
+
+REFERENCE_SHAPE = re.compile(re.escape(REFERENCE_PREFIX) + f"[{REFERENCE_ALPHABET}]{{6}}")
+
+
+def search_clause(session: Session, text: str) -> ColumnElement[bool]:
+    """What was typed in the search box: a reference, an e-mail address, a phone number,
+    else a part of a name. One condition, not an OR of all four: each of the first three is
+    a look-up in its own index, and only a name is searched for inside the names."""
+    if REFERENCE_SHAPE.fullmatch(text.upper()):
+        return Application.reference == text.upper()
+    # The key's own index gives the few ids first; the scope then checks those rows. Asked
+    # in one statement, SQLite (no statistics) walks the whole branch instead.
+    if "@" in text:
+        key = Application.email_key == email_key(text)
+        return Application.id.in_(session.scalars(select(Application.id).where(key)).all())
+    phone = phone_key(text)
+    if phone and not any(ch.isalpha() for ch in text):
+        key = Application.phone_key == phone
+        return Application.id.in_(session.scalars(select(Application.id).where(key)).all())
+    folded = fold(text)
+    return Application.search_name.contains(folded, autoescape=True) if folded else false()
 
 
 def queue(
@@ -112,7 +130,9 @@ def queue(
     page_size: int = PAGE_SIZE,
 ) -> QueuePage:
     """The filtered list, overdue applications first, then newest first, one page of it."""
-    base = _filtered(scoped(scope, site), flt, site, now)
+    base = _filtered(session, scoped(scope, site), flt, site, now)
+    if (flt.q or "").strip():
+        return _search_page(session, scope, site, base, flt, now, page_size)
     total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
     overdue = base.where(is_overdue_clause(site, now))
     n_overdue = session.scalar(select(func.count()).select_from(overdue.subquery())) or 0
@@ -132,13 +152,43 @@ def queue(
         ))
     cutoff = overdue_cutoff(site, now)
     overdue_ids = {a.id for a in rows if a.status == "new" and _aware(a.created_at) < cutoff}
+    return QueuePage(rows, total, page, pages, overdue_ids, _duplicate_ids(session, rows))
+
+
+def _duplicate_ids(session: Session, rows: list[Application]) -> set[int]:
+    """Which of these applications have a link not yet marked 'not a duplicate'."""
     ids = [a.id for a in rows]
-    duplicate_ids = set(session.scalars(
+    return set(session.scalars(
         select(DuplicateLink.application_id).where(
             DuplicateLink.application_id.in_(ids), DuplicateLink.verdict != "distinct"
         )
     )) if ids else set()
-    return QueuePage(rows, total, page, pages, overdue_ids, duplicate_ids)
+
+
+def _search_page(
+    session: Session, scope: Scope, site: SiteData, base: Select, flt: QueueFilter,
+    now: datetime, page_size: int,
+) -> QueuePage:
+    """A search matches few applications: list the id of every match in its order (overdue
+    first, then newest first) in one pass, which a name search reads from one index alone
+    (ix_application_branch_queue holds the folded name beside what orders the page); count
+    and cut the page here, then load that page's rows only."""
+    late = case((is_overdue_clause(site, now), 1), else_=0)
+    matches = session.execute(
+        base.with_only_columns(Application.id, late)
+        .order_by(late.desc(), Application.created_at.desc(), Application.id.desc())
+    ).all()
+    total = len(matches)
+    pages = max(1, -(-total // page_size))
+    page = min(max(1, flt.page), pages)
+    chosen = matches[(page - 1) * page_size:page * page_size]
+    ids = [application_id for application_id, _ in chosen]
+    loaded = {a.id: a for a in session.scalars(
+        scoped(scope, site).where(Application.id.in_(ids))
+    )} if ids else {}
+    rows = [loaded[i] for i in ids if i in loaded]
+    overdue_ids = {application_id for application_id, overdue in chosen if overdue}
+    return QueuePage(rows, total, page, pages, overdue_ids, _duplicate_ids(session, rows))
 
 
 def _aware(moment: datetime) -> datetime:
@@ -341,11 +391,14 @@ def mark_duplicate(
 def export_rows(
     session: Session, scope: Scope, site: SiteData, flt: QueueFilter, now: datetime,
     batch: int = 1000,
-) -> Iterator[Application]:
-    """Every application of the filtered list, newest first, read in batches (flat memory)."""
-    query = _filtered(scoped(scope, site), flt, site, now).order_by(
+) -> Iterator[Row[Any]]:
+    """Every application of the filtered list, newest first, read in batches (flat memory):
+    rows with the application's columns as attributes (`row.reference`, `row.answers`…).
+    Plain rows rather than mapped objects: nothing enters the session, so nothing has to
+    be taken out of it one by one (that took a fifth of an export's time)."""
+    query = _filtered(session, scoped(scope, site), flt, site, now).with_only_columns(
+        *Application.__table__.columns
+    ).order_by(
         Application.created_at.desc(), Application.id.desc()
     ).execution_options(yield_per=batch)
-    for application in session.scalars(query):
-        yield application
-        session.expunge(application)
+    yield from session.execute(query)
