@@ -81,7 +81,7 @@ class OutboxMessage(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     application_id: Mapped[int | None] = mapped_column(
-        ForeignKey("application.id", ondelete="SET NULL"), nullable=True
+        ForeignKey("application.id", ondelete="SET NULL"), nullable=True, index=True
     )
     kind: Mapped[str] = mapped_column(String(32))  # confirmation | notification
     recipient: Mapped[str] = mapped_column(String(320))
@@ -89,7 +89,10 @@ class OutboxMessage(Base):
     subject: Mapped[str] = mapped_column(String(255))
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
+    # pending | sending (claimed by one sender) | sent | failed | withheld (never sent)
     status: Mapped[str] = mapped_column(String(16), default="pending")
+    # The sender that claimed it; its claim lasts until next_attempt_at (outbox.CLAIM_LEASE).
+    claimed_by: Mapped[str | None] = mapped_column(String(32), nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)

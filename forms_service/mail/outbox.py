@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import UTC, datetime
+import uuid
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from forms_service.extensions import db
@@ -22,25 +23,50 @@ from forms_service.models import Application, OutboxMessage
 log = logging.getLogger(__name__)
 
 
-# Messages claimed, sent and marked in one transaction. A crash mid-batch can send up to
-# this many twice (SMTP is at-least-once anyway; the stable Message-ID lets receivers tell);
-# in exchange a pass needs a twentieth of the commits and, on PostgreSQL, round trips.
+# Messages claimed in one transaction, then sent with no transaction open, then marked in a
+# second one. A crash after sending and before marking sends up to this many twice, once
+# their claim has lapsed (SMTP is at-least-once anyway; the stable Message-ID lets receivers
+# tell); in exchange a pass needs a tenth of the commits.
 BATCH = 20
 # Messages one pass of the worker handles before it checks whether to sleep.
 PASS_LIMIT = 100
+# How long a claim holds: a sender that died (or hangs) with claimed messages gives them back
+# after this. Far above a batch's worst case (BATCH messages at MAIL_TIMEOUT each).
+CLAIM_LEASE = timedelta(minutes=15)
+# Due: pending messages whose time has come, and claimed ones whose claim has lapsed.
+CLAIMABLE = ("pending", "sending")
 
 
-def _claim(session: Session, now: datetime, size: int) -> list[OutboxMessage]:
-    query = (
-        select(OutboxMessage)
-        .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
+def _claim(session: Session, now: datetime, size: int, claimer: str) -> list[OutboxMessage]:
+    """Mark up to `size` due messages as this sender's, in one UPDATE: two senders never
+    take the same message, on SQLite (the UPDATE holds the write lock while it picks the
+    rows) as on PostgreSQL (SKIP LOCKED passes over rows another sender is claiming)."""
+    due = (
+        select(OutboxMessage.id)
+        .where(OutboxMessage.status.in_(CLAIMABLE), OutboxMessage.next_attempt_at <= now)
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(size)
     )
     if session.get_bind().dialect.name == "postgresql":
-        # Several senders may run at once: each takes rows nobody else holds.
-        query = query.with_for_update(skip_locked=True)
-    return list(session.scalars(query))
+        due = due.with_for_update(skip_locked=True)
+    session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id.in_(due.scalar_subquery()),
+            OutboxMessage.status.in_(CLAIMABLE),
+            OutboxMessage.next_attempt_at <= now,
+        )
+        .values(status="sending", claimed_by=claimer, next_attempt_at=now + CLAIM_LEASE)
+        .execution_options(synchronize_session=False)
+    )
+    claimed = select(OutboxMessage).where(
+        OutboxMessage.claimed_by == claimer, OutboxMessage.status == "sending"
+    )
+    return list(
+        session.scalars(
+            claimed.order_by(OutboxMessage.id).execution_options(populate_existing=True)
+        )
+    )
 
 
 def send_pending(
@@ -64,18 +90,24 @@ def send_pending(
 
 
 def _send_due(
-    mailer: Mailer, sender: str, counts: dict[str, int], limit: int, now: datetime | None
+    mailer: Mailer, sender: str, counts: dict[str, int], limit: int,
+    now: datetime | None,
 ) -> None:
+    """Claim a batch (commit), send it with no lock held, mark the outcomes (commit)."""
+    claimer = uuid.uuid4().hex
     remaining = limit
-    while remaining > 0:
-        with db.new_session() as session, session.begin():
+    with db.new_session() as session:
+        while remaining > 0:
             moment = now or datetime.now(UTC)
-            rows = _claim(session, moment, min(BATCH, remaining))
+            rows = _claim(session, moment, min(BATCH, remaining), claimer)
+            session.commit()
             if not rows:
                 return
             remaining -= len(rows)
             for row in rows:
                 _deliver(mailer, row, sender, moment, counts)
+                row.claimed_by = None
+            session.commit()  # the outcomes written on the rows
 
 
 def _deliver(
@@ -98,6 +130,7 @@ def _deliver(
                 "refused by the server (5xx)" if permanent else "retries exhausted",
             )
         else:
+            row.status = "pending"
             row.next_attempt_at = moment + backoff(row.attempts)
             counts["retry"] += 1
             log.warning(
@@ -172,6 +205,7 @@ def requeue(session: Session, ids: list[int], now: datetime) -> int:
     ).all()
     for row in rows:
         row.status, row.attempts, row.next_attempt_at = "pending", 0, now
+        row.claimed_by = None
     return len(rows)
 
 

@@ -181,8 +181,8 @@ def test_the_worker_drains_a_backlog_larger_than_one_pass(app) -> None:
     from forms_service.mail.outbox import PASS_LIMIT, drain
 
     actions = ApplicationActions(app.test_client())
-    for _ in range(PASS_LIMIT // 2 + 5):  # two messages each: more than one pass
-        actions.submit("volunteer", "en")
+    for n in range(PASS_LIMIT // 2 + 5):  # two messages each: more than one pass
+        actions.submit("volunteer", "en", email=f"volunteer{n}@example.org")
     mailer = FakeMailer()
     with app.app_context():
         assert drain(mailer) == 2 * (PASS_LIMIT // 2 + 5)
@@ -233,3 +233,80 @@ def test_the_fake_mailer_receives_the_rendered_messages(app) -> None:
     assert "Ze gaat naar de afdeling Rotterdam." in confirmation.body
     assert notification.reply_to == VALID["mentee"]["email"]
     assert "<table>" in notification.html
+
+
+# -- Several senders at once ---------------------------------------------------------------
+
+
+class SlowInbox(Inbox):
+    """Takes a moment over each message, as a real server does, so two senders overlap."""
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        import asyncio
+
+        await asyncio.sleep(0.02)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_two_senders_at_once_deliver_every_message_exactly_once(database_url: str) -> None:
+    """The audit's case: an `outbox send` run beside the worker delivered every message
+    twice on SQLite. Two real `flask outbox send` processes, one SMTP server."""
+    import os
+    import subprocess
+    from collections import Counter
+    from pathlib import Path
+
+    from localservers import HOST, free_port
+
+    project = Path(__file__).resolve().parents[2]
+    app = make_app(database_url)
+    for n in range(30):
+        assert ApplicationActions(app.test_client()).submit(
+            "volunteer", "en", email=f"sender{n}@example.org"
+        ).status_code == 303
+    app.extensions["forms_service.engine"].dispose()
+
+    inbox = SlowInbox()
+    controller = Controller(inbox, hostname=HOST, port=free_port())
+    controller.start()
+    env = {**os.environ, "FLASK_DATABASE_URL": database_url, "FLASK_MAIL_SERVER": HOST,
+           "FLASK_MAIL_PORT": str(controller.port), "FLASK_SECRET_KEY": "two-senders",
+           "FLASK_SITE_DIR": "/nonexistent"}
+    command = [str(project / ".venv" / "bin" / "flask"), "--app", "forms_service", "outbox",
+               "send"]
+    try:
+        senders = [subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.PIPE,
+                                    stderr=subprocess.STDOUT, text=True) for _ in range(2)]
+        outputs = [sender.communicate(timeout=120)[0] for sender in senders]
+    finally:
+        controller.stop()
+    assert [s.returncode for s in senders] == [0, 0], outputs
+    ids = Counter(m["Message-ID"] for m in inbox.messages)
+    assert len(ids) == 60 and set(ids.values()) == {1}, ids.most_common(3)
+    sent = [int(out.rsplit("sent: ", 1)[1].split(",")[0]) for out in outputs]
+    assert sum(sent) == 60
+    checker = make_app(database_url)
+    try:
+        assert {(m.status, m.claimed_by) for m in stored(checker)[1]} == {("sent", None)}
+    finally:
+        checker.extensions["forms_service.engine"].dispose()
+
+
+def test_messages_claimed_by_a_sender_that_died_go_out_once_its_claim_lapses(app) -> None:
+    from fakes import FakeMailer
+
+    from forms_service.extensions import db
+    from forms_service.mail.outbox import CLAIM_LEASE, _claim, send_pending
+
+    ApplicationActions(app.test_client()).submit("partner", "fr")
+    moment = datetime.now(UTC)
+    with app.app_context():
+        with db.new_session() as session:
+            assert len(_claim(session, moment, 20, "died-mid-batch")) == 2
+            session.commit()  # and then the sender died, before sending
+        fake = FakeMailer()
+        assert send_pending(fake, now=moment + timedelta(minutes=1))["sent"] == 0
+        assert send_pending(fake, now=moment + CLAIM_LEASE + timedelta(seconds=1))["sent"] == 2
+        assert send_pending(fake, now=moment + 2 * CLAIM_LEASE)["sent"] == 0
+    assert len(fake.sent) == 2
+    assert [(m.status, m.claimed_by) for m in stored(app)[1]] == [("sent", None)] * 2
