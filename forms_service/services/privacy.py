@@ -1,5 +1,10 @@
 """The privacy notice's promises over a database session: purge after the retention period,
 export and erase one person's data. The commands in cli.py only print what these return.
+
+An address is found whatever its case and whether its domain is written in Unicode or in
+punycode (élodie@exémple.fr, élodie@xn--exmple-cva.fr). Once an erasure or a purge is
+committed, SQLite's write-ahead log is emptied into the database file (where secure_delete
+has overwritten the deleted rows), so no copy of the erased data stays on disk.
 """
 
 from __future__ import annotations
@@ -7,9 +12,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, event, func, or_, select
+from sqlalchemy.orm import Session, scoped_session
 
+from forms_service.db import checkpoint
+from forms_service.domain.text import address_spellings
 from forms_service.models import Application, ApplicationEvent, Booking, OutboxMessage
 from forms_service.services import audit
 from forms_service.services import sessions as info_sessions
@@ -24,7 +31,15 @@ def expired_application_ids(session: Session, cutoff: datetime) -> list[int]:
 
 
 def _same_email(column: Any, email: str) -> Any:
-    return func.lower(column) == email.strip().lower()
+    return func.lower(column).in_(sorted(address_spellings(email)))
+
+
+def _checkpoint_after_commit(session: Session) -> None:
+    """Once the deletion is committed (by the caller), empty SQLite's log."""
+    if isinstance(session, scoped_session):  # the request's session: this request's one
+        session = session()
+    engine = session.get_bind()
+    event.listen(session, "after_commit", lambda _session: checkpoint(engine), once=True)
 
 
 def applications_of(session: Session, email: str) -> list[Application]:
@@ -142,6 +157,7 @@ def erase(session: Session, email: str) -> dict[str, int]:
     """Delete the person's applications and every message to, from or about them."""
     ids = [a.id for a in applications_of(session, email)]
     stray = [m.id for m in messages_of(session, email, ids) if m.application_id not in ids]
+    _checkpoint_after_commit(session)
     counts = delete_applications(session, ids)
     # The history, duplicate links and audit entries about them go with the applications
     # (ON DELETE CASCADE); bookings are the person's too.
@@ -159,6 +175,7 @@ def purge(session: Session, cutoff: datetime, dry_run: bool = False) -> dict[str
     if dry_run:
         about = select(func.count()).where(OutboxMessage.application_id.in_(ids))
         return {"applications": len(ids), "messages": session.scalar(about) or 0 if ids else 0}
+    _checkpoint_after_commit(session)
     counts = delete_applications(session, ids)
     counts["bookings"] = info_sessions.purge_bookings(session, cutoff)
     counts["audit"] = audit.purge(session, cutoff)

@@ -136,6 +136,77 @@ def test_erase_deletes_a_persons_applications_and_messages_and_nothing_else(app)
     )
 
 
+@pytest.mark.parametrize(
+    ("given", "asked"),
+    [("elodie@ex\u00e9mple.fr", "ELODIE@xn--exmple-cva.fr"),
+     ("elodie@xn--exmple-cva.fr", "Elodie@Ex\u00e9mple.fr")],
+)
+def test_export_and_erase_find_an_address_whether_its_domain_is_unicode_or_punycode(
+    app, given: str, asked: str
+) -> None:
+    reference = submit(app, "volunteer", "fr", email=given)
+    other = submit(app, "mentee", email="someone.else@example.org")
+
+    data = json.loads(cli(app, "export", asked))
+    assert [a["reference"] for a in data["applications"]] == [reference]
+    assert len(data["messages"]) == 2
+    assert cli(app, "erase", asked).strip() == (
+        "Deleted 1 application(s), 0 booking(s) and 2 message(s)."
+    )
+    assert [a.reference for a in stored(app)[0]] == [other]
+
+
+def test_after_an_erasure_no_copy_of_the_person_stays_in_the_sqlite_files(tmp_path) -> None:
+    """SQLite keeps recent writes in its write-ahead log, and deleted rows in free pages,
+    until they are overwritten: the erasure empties the log and overwrites the rows."""
+    from apply_support import make_app
+
+    database = tmp_path / "forms.sqlite3"
+    app = make_app(f"sqlite:///{database}")
+    try:
+        submit(app, "mentor", "nl", email="wilhelmina.erase@example.org",
+               first_name="Wilhelmina", last_name="Vanderzwaluw")
+        submit(app, "partner", email="kept@example.org")
+        files = [database, tmp_path / "forms.sqlite3-wal"]
+        assert any(b"Vanderzwaluw" in f.read_bytes() for f in files if f.exists())
+        # As SQLite does on its own once its log grows: the rows go into the main file too.
+        with app.app_context():
+            from forms_service.db import checkpoint
+            from forms_service.extensions import db
+
+            assert checkpoint(db.engine)
+            # Deleted rows are overwritten, whatever the SQLite build's default.
+            with db.engine.connect() as connection:
+                assert connection.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
+        assert b"Vanderzwaluw" in database.read_bytes()
+
+        cli(app, "erase", "wilhelmina.erase@example.org")
+        on_disk = b"".join(f.read_bytes() for f in files if f.exists())
+        for trace in (b"Vanderzwaluw", b"wilhelmina.erase", b"Wilhelmina"):
+            assert trace not in on_disk, trace
+        assert b"kept@example.org" in on_disk  # the other person's data is still there
+    finally:
+        app.extensions["forms_service.engine"].dispose()
+
+
+def test_a_purge_leaves_no_copy_in_the_sqlite_files_either(tmp_path) -> None:
+    from apply_support import make_app
+
+    from sitedata import load_default
+
+    database = tmp_path / "forms.sqlite3"
+    app = make_app(f"sqlite:///{database}")
+    try:
+        old = submit(app, "volunteer", email="long.gone@example.org", last_name="Oudenaarde")
+        age(app, old, days=load_default().programme.privacy.retention_months * 31 + 1)
+        assert cli(app, "purge").startswith("Deleted 1 application(s)")
+        wal = tmp_path / "forms.sqlite3-wal"
+        on_disk = database.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+        assert b"Oudenaarde" not in on_disk and b"long.gone" not in on_disk
+    finally:
+        app.extensions["forms_service.engine"].dispose()
+
+
 def test_export_and_erase_cover_the_persons_bookings_and_history(app):
     """A booking is the person's data too: exported, then erased with the place given back."""
     from forms_service.extensions import db
