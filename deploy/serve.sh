@@ -17,7 +17,11 @@ export FLASK_PROXY_HOPS=${FLASK_PROXY_HOPS:-0}
 WORKER_PID=$!
 
 echo "Serving the site and the application service on http://$HOST:$PORT/"
+# No nginx in front to read requests whole: threads, so a client sending slowly holds one
+# thread, not a worker (2 workers x 8 threads; gthread also sets aside a connection that
+# sends nothing).
 GUNICORN_BIND="$HOST:$PORT" GUNICORN_WORKERS=${GUNICORN_WORKERS:-2} \
+  GUNICORN_THREADS=${GUNICORN_THREADS:-8} \
   "$BIN/gunicorn" -c deploy/gunicorn.conf.py 'forms_service:create_app()' &
 GUNICORN_PID=$!
 

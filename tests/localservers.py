@@ -1,14 +1,18 @@
 """Real servers on 127.0.0.1 for the tests and the benchmarks: a free port, waiting until a
-server answers, stopping it, a throwaway PostgreSQL cluster, and nginx with the project's
-deploy/nginx.conf.template. Each server is stopped by its own pid, never by name."""
+server answers, stopping it, a throwaway PostgreSQL cluster, an SMTP server, and nginx with
+the project's deploy/nginx.conf.template (over TLS too, with a certificate made for the
+test). Each server is stopped by its own pid, never by name."""
 
 from __future__ import annotations
 
 import contextlib
+import email
+import email.policy
 import glob
 import os
 import shutil
 import socket
+import ssl
 import subprocess
 import tempfile
 import time
@@ -73,16 +77,46 @@ def wait_for_port(port: int, process: subprocess.Popen | None = None, log: Path 
 
 
 def wait_for_http(url: str, process: subprocess.Popen | None = None, log: Path | None = None,
-                  timeout: float = 20.0) -> None:
-    """Until a GET of `url` succeeds (2xx after redirects)."""
+                  timeout: float = 20.0, context: ssl.SSLContext | None = None) -> None:
+    """Until a GET of `url` succeeds (2xx after redirects); `context` for https."""
     def ready() -> bool:
         try:
-            with urllib.request.urlopen(url, timeout=10):
+            with urllib.request.urlopen(url, timeout=10, context=context):
                 return True
         except OSError:  # refused, reset, timed out, or an HTTP error status
             return False
 
     _wait(ready, f"answering {url}", process, log, timeout)
+
+
+# -- SMTP -----------------------------------------------------------------------------------
+
+
+class SmtpInbox:
+    """aiosmtpd's handler: keeps every message received, parsed."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]  # noqa: N802
+        self.messages.append(
+            email.message_from_bytes(envelope.content, policy=email.policy.default)
+        )
+        return "250 OK"
+
+
+@contextlib.contextmanager
+def smtp_server() -> Iterator[tuple[int, SmtpInbox]]:
+    """A real SMTP server (aiosmtpd) on a free loopback port; yields (port, inbox)."""
+    from aiosmtpd.controller import Controller
+
+    inbox = SmtpInbox()
+    controller = Controller(inbox, hostname=HOST, port=free_port())
+    controller.start()
+    try:
+        yield controller.port, inbox
+    finally:
+        controller.stop()
 
 
 # -- PostgreSQL ---------------------------------------------------------------------------
@@ -148,18 +182,44 @@ class PostgresCluster:
 # -- nginx --------------------------------------------------------------------------------
 
 
-def nginx_site_config(site_dir: Path, upstream: str, listen: str) -> str:
-    """deploy/nginx.conf.template as `envsubst '${SITE_DIR} ${APP_UPSTREAM} ${LISTEN}'`
-    renders it, and nothing more."""
+def nginx_site_config(site_dir: Path, upstream: str, listen: str, error_pages: Path) -> str:
+    """deploy/nginx.conf.template as
+    `envsubst '${SITE_DIR} ${APP_UPSTREAM} ${LISTEN} ${ERROR_PAGES}'` renders it, and nothing
+    more."""
     text = NGINX_TEMPLATE.read_text()
     for name, value in (("SITE_DIR", str(site_dir)), ("APP_UPSTREAM", upstream),
-                        ("LISTEN", listen)):
+                        ("LISTEN", listen), ("ERROR_PAGES", str(error_pages))):
         text = text.replace("${" + name + "}", value)
     return text
 
 
+def write_error_pages(directory: Path) -> Path:
+    """nginx's error pages, as the README has the operator write them:
+    `flask --app forms_service error-pages DIRECTORY`."""
+    env = {**os.environ, "FLASK_SITE_DIR": "/nonexistent", "FLASK_SECRET_KEY": "error-pages",
+           "FLASK_DATABASE_URL": "sqlite://"}
+    subprocess.run(
+        [str(PROJECT / ".venv" / "bin" / "flask"), "--app", "forms_service", "error-pages",
+         str(directory)],
+        cwd=PROJECT, env=env, check=True, capture_output=True, timeout=60,
+    )
+    return directory
+
+
+def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 made with openssl, valid for a day: (cert, key)."""
+    cert, key = directory / "cert.pem", directory / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", f"/CN={HOST}", "-addext", f"subjectAltName=IP:{HOST}",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True, timeout=60,
+    )
+    return cert, key
+
+
 def nginx_main_config(root: Path, site_conf: Path, worker_connections: int = 64,
-                      access_log: bool = True) -> str:
+                      access_log: bool = True, http_extra: str = "") -> str:
     """The nginx.conf around the site's server block, every writable path under `root`."""
     # As root, workers would drop to "nobody" and could not read a private (0700) folder.
     user = "user root;\n" if os.geteuid() == 0 else ""
@@ -178,6 +238,7 @@ http {{
     access_log {access};
     sendfile on;
 {temp}
+{http_extra}
     include {site_conf};
 }}
 """
@@ -185,14 +246,29 @@ http {{
 
 @contextlib.contextmanager
 def nginx(root: Path, site_dir: Path, app_port: int, port: int | None = None,
-          worker_connections: int = 64, access_log: bool = True) -> Iterator[int]:
+          worker_connections: int = 64, access_log: bool = True, tls: bool = False,
+          http_extra: str = "") -> Iterator[int]:
     """nginx in the foreground serving site_dir and proxying the forms to HOST:app_port, its
-    files under `root` (checked with `nginx -t` first); yields the port it listens on."""
+    files under `root` (checked with `nginx -t` first); yields the port it listens on.
+
+    tls: HTTPS only, with a self-signed certificate for 127.0.0.1 (root/cert.pem), as an
+    operator adds TLS: `ssl` on the listen line, the certificate in the http block.
+    http_extra: more directives for the http block."""
     port = port or free_port()
+    error_pages = write_error_pages(root / "error-pages")
+    listen = f"{HOST}:{port}"
+    if tls:
+        cert, key = self_signed_certificate(root)
+        listen += " ssl"
+        http_extra += f"\n    ssl_certificate {cert};\n    ssl_certificate_key {key};"
     site_conf = root / "duo.conf"
-    site_conf.write_text(nginx_site_config(site_dir, f"{HOST}:{app_port}", f"{HOST}:{port}"))
+    site_conf.write_text(
+        nginx_site_config(site_dir, f"{HOST}:{app_port}", listen, error_pages)
+    )
     conf = root / "nginx.conf"
-    conf.write_text(nginx_main_config(root, site_conf, worker_connections, access_log))
+    conf.write_text(
+        nginx_main_config(root, site_conf, worker_connections, access_log, http_extra)
+    )
     check = subprocess.run([str(NGINX), "-t", "-p", str(root), "-c", str(conf)],
                            capture_output=True, text=True)
     if check.returncode != 0:
@@ -204,7 +280,11 @@ def nginx(root: Path, site_dir: Path, app_port: int, port: int | None = None,
             stdout=out, stderr=subprocess.STDOUT,
         )
     try:
-        wait_for_http(f"http://{HOST}:{port}/", process, log)
+        if tls:
+            context = ssl.create_default_context(cafile=str(root / "cert.pem"))
+            wait_for_http(f"https://{HOST}:{port}/", process, log, context=context)
+        else:
+            wait_for_http(f"http://{HOST}:{port}/", process, log)
         yield port
     finally:
         stop(process)
