@@ -97,6 +97,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         SECURITY_TWO_FACTOR_POST_SETUP_VIEW="/staff/",
         SECURITY_EMAIL_SENDER=None,  # MAIL_DEFAULT_SENDER
         SECURITY_SEND_REGISTER_EMAIL=False,
+        # Flask-Security-Too's own Dutch leaves most of its texts in English: ours (nl_NL) is
+        # read after it, filling the gaps and overriding (flask_babel merges in this order).
+        SECURITY_I18N_DIRNAME=["builtin", str(Path(__file__).parent / "translations_security")],
         # Idle sign-out: the session lasts 30 minutes after the last request.
         PERMANENT_SESSION_LIFETIME=timedelta(minutes=30),
         REMEMBER_COOKIE_DURATION=timedelta(minutes=30),
