@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import NotFound
+from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 
 from forms_service.apply import bp
 from forms_service.apply.forms import FORMS, ApplicationForm
@@ -16,12 +16,14 @@ from forms_service.extensions import db, limiter
 from forms_service.kinds import KINDS
 from forms_service.services.applications import (
     ApplicationInput,
+    ApplicationTooLarge,
     find_by_reference,
     routed_branch,
     submit_application,
 )
 from forms_service.web.errors import RETRY_AFTER_SECONDS, UNAVAILABLE, reset_session
 from forms_service.web.pages import PRIVACY
+from forms_service.web.security import visitor_key
 from sitedata import LANGUAGES, load_default
 
 
@@ -62,9 +64,18 @@ def _rate_limit() -> str:
     return current_app.config["APPLY_RATE_LIMIT"]
 
 
+def _lookup_limit() -> str:
+    return current_app.config["THANKS_LOOKUP_LIMIT"]
+
+
+def _not_found(response) -> bool:  # type: ignore[no-untyped-def]
+    return response.status_code == 404
+
+
 # On the blueprint, so it is checked before the view and before the CSRF check: a flood of
 # POSTs without a token counts too (a decorator on the view would be checked after it).
-limiter.limit(_rate_limit, methods=["POST"])(bp)
+# An IPv6 visitor counts as its /64 (web.security.visitor_key).
+limiter.limit(_rate_limit, methods=["POST"], key_func=visitor_key)(bp)
 
 
 @bp.route("/<lang>/apply/<kind>/", methods=["GET", "POST"])
@@ -72,17 +83,29 @@ def form(lang: str, kind: str):  # type: ignore[no-untyped-def]
     _check(lang, kind)
     form = build_form(lang, kind, request.form if request.method == "POST" else None)
     if request.method == "POST" and form.website.data:
-        # A bot filled the honeypot: look successful, store nothing.
+        # A bot filled the honeypot: answer exactly as to a person (303, then a thank-you
+        # page with a reference), store nothing. Only this browser can see that page.
         branch = routed_branch(form.site_data, form.answers())
-        return render_template(
-            "apply/thanks.html", lang=lang, kind=kind, branch=branch, reference=new_reference()
-        )
+        reference = new_reference()
+        session["decoy"] = {"reference": reference, "kind": kind, "branch": branch.id}
+        return redirect(url_for("apply.thanks", lang=lang, kind=kind, reference=reference), 303)
     if form.validate_on_submit():
+        previous = session.get("sent") or {}
         data = ApplicationInput(
             kind=kind, lang=lang, answers=form.answers(),
             submission_token=form.submission_token.data,
+            previous_reference=previous.get("reference"),
         )
-        application = submit_application(db.session, data, load_default(), datetime.now(UTC))
+        try:
+            application = submit_application(
+                db.session, data, load_default(), datetime.now(UTC),
+                confirmations_per_address=current_app.config["CONFIRMATIONS_PER_ADDRESS"],
+            )
+        except ApplicationTooLarge as exc:
+            raise RequestEntityTooLarge() from exc
+        # Back, then Send: the browser fetches a fresh form (no-store) with a new token and
+        # the answers it restored; the service knows it by this reference.
+        session["sent"] = {"reference": application.reference}
         return redirect(
             url_for("apply.thanks", lang=lang, kind=kind, reference=application.reference), 303
         )
@@ -91,12 +114,21 @@ def form(lang: str, kind: str):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/<lang>/apply/<kind>/thanks/<reference>/")
+# Guessing references would reveal which kinds of application a branch received: only
+# misses count, so a person reloading their own page is never refused (nginx limits every
+# look-up in front, across workers).
+@limiter.limit(_lookup_limit, key_func=visitor_key, deduct_when=_not_found)
 def thanks(lang: str, kind: str, reference: str):  # type: ignore[no-untyped-def]
     _check(lang, kind)
-    application = find_by_reference(db.session, reference)
-    if application is None or application.kind != kind:
-        abort(404)
-    branch = load_default().branches.get(application.branch_id)
+    decoy = session.get("decoy") or {}
+    if decoy.get("reference") == reference and decoy.get("kind") == kind:
+        branch_id = decoy.get("branch")
+    else:
+        application = find_by_reference(db.session, reference)
+        if application is None or application.kind != kind:
+            abort(404)
+        branch_id = application.branch_id
+    branch = load_default().branches.get(branch_id)
     return render_template(
         "apply/thanks.html", lang=lang, kind=kind, branch=branch, reference=reference
     )
@@ -131,7 +163,8 @@ for _exception in UNAVAILABLE:
 
 @bp.app_errorhandler(CSRFError)
 def csrf_failed(error: CSRFError):  # type: ignore[no-untyped-def]
-    """An expired or missing token: the form comes back filled, with a fresh token."""
+    """The form could not be checked: it comes back filled, with a fresh token, and a notice
+    that says why and what to do."""
     args = request.view_args or {}
     lang, kind = args.get("lang"), args.get("kind")
     if request.endpoint == "apply.form" and (lang not in LANGUAGES or kind not in KINDS):
@@ -140,8 +173,34 @@ def csrf_failed(error: CSRFError):  # type: ignore[no-untyped-def]
     if request.endpoint != "apply.form":
         return error.description, 400
     form = build_form(lang, kind, request.form)
-    notice = _(
+    current_app.logger.info("form not checked on %s: %s", request.path, error.description)
+    return render_form(lang, kind, form, 400, csrf_notice(error.description, lang, kind))
+
+
+def csrf_notice(reason: str | None, lang: str, kind: str) -> str:
+    """Flask-WTF's reason (its fixed English sentences) as advice to the person."""
+    if reason == "The CSRF session token is missing.":
+        return _(
+            "Your browser did not send back the cookie this form needs, so for your security "
+            "we could not send it. Your answers are still here: allow cookies for this site, "
+            "then send the form again."
+        )
+    if reason == "The referrer header is missing.":
+        return _(
+            "Your browser did not say which page the form was sent from, so for your "
+            "security we could not send it. Your answers are still here: allow your browser "
+            "or its privacy extension to send the referring page to this site, then send the "
+            "form again."
+        )
+    if reason == "The referrer does not match the host.":
+        return _(
+            "The form was sent from another address than this site's, so for your security "
+            "we could not send it. Your answers are still here: open the form at %(url)s and "
+            "send it again.",
+            url=url_for("apply.form", lang=lang, kind=kind, _external=True),
+        )
+    # Expired, missing or not matching: most often a form left open for hours.
+    return _(
         "Your form was open for a long time, so for your security we could not send it yet. "
         "Your answers are still here: check them and send the form again."
     )
-    return render_form(lang, kind, form, 400, notice)

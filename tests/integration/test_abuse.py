@@ -4,6 +4,7 @@ another, the 429 page speaks the visitor's language and repeats nothing, the hon
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -122,19 +123,34 @@ def test_a_whole_day_of_flooding_stops_at_300_posts(
     assert flood(client, "/fr/apply/volunteer/", 1, NEIGHBOUR) == [400]
 
 
-def test_the_honeypot_looks_like_success_to_a_bot_and_stores_nothing(sqlite_url: str) -> None:
+def test_the_honeypot_answers_a_bot_exactly_as_a_person_and_stores_nothing(
+    sqlite_url: str,
+) -> None:
+    """A 303 to a thank-you page with a reference, as a real submission gets: a bot cannot
+    tell it was caught."""
     app = make_app(sqlite_url)
-    actions = ApplicationActions(app.test_client())
-    bot = actions.submit("mentee", "en", website="http://spam.example")
-    assert bot.status_code == 200
-    assert "Thank you, we have received your application" in bot.text
-    assert 'class="reference">DUO-' in bot.text
+    bot = ApplicationActions(app.test_client())
+    caught = bot.submit("mentee", "en", website="http://spam.example")
+    assert caught.status_code == 303
+    assert re.fullmatch(r"/en/apply/mentee/thanks/DUO-[A-Z0-9]{6}/", caught.headers["Location"])
+    decoy = bot.client.get(caught.headers["Location"])
     assert stored(app) == ([], [])
-    # A person's submission shows the same page after the redirect.
-    person = actions.submit("mentee", "en")
-    thanks = actions.client.get(person.headers["Location"])
-    assert "Thank you, we have received your application" in thanks.text
+
+    person = ApplicationActions(app.test_client())
+    sent = person.submit("mentee", "en", email="amina.n@example.org")
+    assert sent.status_code == 303
+    thanks = person.client.get(sent.headers["Location"])
+    assert decoy.status_code == thanks.status_code == 200
+    assert "Thank you, we have received your application" in decoy.text
+    # The same page but for the reference (the branch is the one the answers lead to).
+    reference = sent.headers["Location"].rstrip("/").rsplit("/", 1)[-1]
+    fake = caught.headers["Location"].rstrip("/").rsplit("/", 1)[-1]
+    page_top = re.compile(r"<title>.*?</title>|<h1>.*?</h1>|<p class=\"lead\">.*?</p>", re.S)
+    assert page_top.findall(decoy.text.replace(fake, reference)) == page_top.findall(thanks.text)
+    assert len(page_top.findall(thanks.text)) == 3
     assert len(stored(app)[0]) == 1
+    # Another browser cannot look the decoy up: it was never stored.
+    assert person.client.get(caught.headers["Location"]).status_code == 404
 
 
 # -- Redis: the limits shared by several instances ------------------------------------------
@@ -234,3 +250,156 @@ def test_with_redis_down_applications_are_still_accepted(
     response = actions.submit("partner", "nl", hidden=hidden)
     assert response.status_code == 303
     assert len(stored(app)[0]) == 1
+
+
+# -- Mail to someone who did not ask for it ------------------------------------------------
+
+STRANGER = "stranger@example.org"
+WITHHELD_NOTE = "No confirmation was sent to the applicant"
+
+
+def flood_a_strangers_address(app, spellings: list[str]) -> list[int]:  # type: ignore[no-untyped-def]
+    """Each time a new visitor (a new browser) sends a form with the stranger's address."""
+    codes = []
+    for n, address in enumerate(spellings):
+        visitor = ApplicationActions(app.test_client())
+        codes.append(visitor.submit("volunteer", "en", email=address,
+                                    first_name=f"Prize{'x' * n}").status_code)
+    return codes
+
+
+def test_a_strangers_address_gets_three_confirmations_a_day_and_the_branch_sees_the_rest(
+    database_url: str,
+) -> None:
+    from localservers import smtp_server
+
+    from forms_service.mail.outbox import send_pending
+
+    # One mailbox, however it is spelled: case, and the domain in punycode or Unicode.
+    spellings = [STRANGER, "Stranger@Example.org", "STRANGER@example.org", STRANGER,
+                 "stranger@EXAMPLE.org", STRANGER]
+    with smtp_server() as (port, inbox):
+        app = make_app(database_url, MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+        try:
+            assert flood_a_strangers_address(app, spellings) == [303] * 6
+            applications, messages = stored(app)
+            with app.app_context():
+                assert send_pending()["sent"] == 3 + 6
+        finally:
+            app.extensions["forms_service.engine"].dispose()
+    # Every application is stored and notified; three confirmations, the rest kept unsent.
+    assert len(applications) == 6
+    confirmations = [m for m in messages if m.kind == "confirmation"]
+    assert [m.status for m in confirmations] == ["pending"] * 3 + ["withheld"] * 3
+    to_stranger = [m for m in inbox.messages if m["To"].addresses[0].username.lower() == "stranger"]
+    assert len(to_stranger) == 3
+    notifications = [m for m in inbox.messages if m["To"] == "brussels@duoforajob.be"]
+    assert len(notifications) == 6
+    said = [WITHHELD_NOTE in m.get_body(("plain",)).get_content() for m in notifications]
+    assert said == [False] * 3 + [True] * 3
+    html = notifications[-1].get_body(("html",)).get_content()
+    assert WITHHELD_NOTE in html
+
+
+def test_the_limit_counts_an_internationalised_domain_once_in_both_spellings(
+    sqlite_url: str,
+) -> None:
+    app = make_app(sqlite_url, CONFIRMATIONS_PER_ADDRESS=2)
+    spellings = ["jan@ex\u00e9mple.fr", "jan@xn--exmple-cva.fr", "JAN@EX\u00c9MPLE.FR"]
+    assert flood_a_strangers_address(app, spellings) == [303] * 3
+    statuses = [m.status for m in stored(app)[1] if m.kind == "confirmation"]
+    assert statuses == ["pending", "pending", "withheld"]
+
+
+def test_submissions_at_the_same_moment_cannot_pass_the_limit_together(
+    database_url: str,
+) -> None:
+    """Eight browsers send the stranger's address at once: three confirmations, no more."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    app = make_app(database_url)
+    visitors = [ApplicationActions(app.test_client()) for _ in range(8)]
+    hidden = [v.open("partner", "fr") for v in visitors]
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            codes = list(pool.map(
+                lambda n: visitors[n].submit(
+                    "partner", "fr", hidden=hidden[n], email=STRANGER,
+                    contact_name=f"Jan {'z' * n}").status_code,
+                range(8),
+            ))
+        applications, messages = stored(app)
+    finally:
+        app.extensions["forms_service.engine"].dispose()
+    assert codes == [303] * 8
+    assert len(applications) == 8
+    confirmations = [m.status for m in messages if m.kind == "confirmation"]
+    assert sorted(confirmations) == ["pending"] * 3 + ["withheld"] * 5
+
+
+def test_an_application_larger_than_the_bound_is_refused_whoever_calls_the_service(
+    sqlite_url: str,
+) -> None:
+    from datetime import UTC, datetime
+
+    from forms_service.extensions import db
+    from forms_service.services.applications import (
+        MAX_ANSWERS_BYTES,
+        ApplicationInput,
+        ApplicationTooLarge,
+        submit_application,
+    )
+    from sitedata import load_default
+
+    app = make_app(sqlite_url)
+    answers = {**VALID["volunteer"], "message": "x" * MAX_ANSWERS_BYTES}
+    with app.test_request_context("/en/apply/volunteer/"):
+        data = ApplicationInput(kind="volunteer", lang="en", answers=answers)
+        with pytest.raises(ApplicationTooLarge):
+            submit_application(db.session, data, load_default(), datetime.now(UTC))
+        # Repeated choices count once, and an application within the bound is stored.
+        fine = {**VALID["volunteer"], "availability": ["weekend"] * 2000}
+        data = ApplicationInput(kind="volunteer", lang="en", answers=fine)
+        application = submit_application(db.session, data, load_default(), datetime.now(UTC))
+        assert application.answers["availability"] == ["weekend"]
+    assert len(stored(app)[0]) == 1
+
+
+def test_the_429_says_when_to_try_again(sqlite_url: str) -> None:
+    app = limited_app(sqlite_url, APPLY_RATE_LIMIT="2 per minute")
+    client = app.test_client()
+    flood(client, "/fr/apply/mentor/", 2, FLOODER)
+    refused = client.post("/fr/apply/mentor/", data=JUNK, environ_base=FLOODER)
+    assert refused.status_code == 429
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+
+
+def test_ipv6_visitors_count_per_64_network(sqlite_url: str) -> None:
+    """A home or a phone network has a whole /64: another address in it is the same visitor."""
+    app = limited_app(sqlite_url, APPLY_RATE_LIMIT="3 per minute")
+    client = app.test_client()
+    same_network = ["2001:db8:1:2::1", "2001:db8:1:2:ffff::9", "2001:db8:1:2:abcd:1:2:3"]
+    for address in same_network:
+        assert flood(client, "/en/apply/mentor/", 1, {"REMOTE_ADDR": address}) == [400]
+    assert flood(client, "/en/apply/mentor/", 1, {"REMOTE_ADDR": "2001:db8:1:2::77"}) == [429]
+    assert flood(client, "/en/apply/mentor/", 1, {"REMOTE_ADDR": "2001:db8:1:3::1"}) == [400]
+
+
+def test_guessing_references_is_refused_after_ten_misses_but_a_person_sees_their_page(
+    sqlite_url: str,
+) -> None:
+    """A thank-you page found by its reference tells the kind and the branch: only misses
+    count, so a person reloading their own page is never refused."""
+    app = limited_app(sqlite_url)
+    person = ApplicationActions(app.test_client())
+    person.client.environ_base.update(FLOODER)
+    own = person.submit("mentor", "fr").headers["Location"]
+    for _ in range(12):
+        assert person.client.get(own).status_code == 200
+    guesses = [person.client.get(f"/fr/apply/mentor/thanks/DUO-AAAA{a}{b}/").status_code
+               for a in "CD" for b in "EFGHJ"]
+    assert guesses == [404] * 10
+    refused = person.client.get("/fr/apply/mentor/thanks/DUO-AAAAKM/")
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    neighbour = app.test_client()
+    assert neighbour.get(own, environ_base=NEIGHBOUR).status_code == 200

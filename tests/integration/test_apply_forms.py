@@ -180,8 +180,9 @@ def test_a_filled_honeypot_looks_successful_but_stores_nothing(
     app, actions: ApplicationActions
 ) -> None:
     response = actions.submit("partner", "en", website="http://spam.example")
-    assert response.status_code == 200
-    assert "Thank you, we have received your message" in text_of(response.text)
+    assert response.status_code == 303  # as a real submission: a bot cannot tell
+    thanks = actions.client.get(response.headers["Location"])
+    assert "Thank you, we have received your message" in text_of(thanks.text)
     assert stored(app) == ([], [])
 
 

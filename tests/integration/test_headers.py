@@ -114,8 +114,9 @@ def test_behind_an_https_proxy_hsts_is_sent_and_the_cookie_is_secure(app) -> Non
     assert response.status_code == 200
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
     assert {"httponly", "samesite=lax", "secure"} <= cookie_flags(session_cookie(response))
-    # Links and the form's action stay on the public host the proxy names.
-    assert 'href="/nl/apply/mentor/"' in response.text
+    # Absolute links name the public host the proxy gives; the others stay relative.
+    assert 'href="https://apply.example.org/nl/apply/mentor/"' in response.text
+    assert 'action="/fr/apply/mentor/"' in response.text
 
 
 def test_a_configured_secure_cookie_is_secure_even_when_the_proxy_says_http(
@@ -162,11 +163,43 @@ def test_without_a_proxy_forwarded_headers_are_ignored(tmp_path: Path) -> None:
 
 
 def test_templates_hold_no_inline_script_style_or_event_handler() -> None:
-    """What a CSP without 'unsafe-inline' would block: <script>, <style>, style=, on…=."""
-    inline = re.compile(r"<script|<style|\sstyle=|\son[a-z]+=", re.IGNORECASE)
+    """What a CSP without 'unsafe-inline' would block: <script> without src, <style>,
+    style=, on…= (a script file from the service itself is allowed)."""
+    inline = re.compile(r"<script(?![^>]*\ssrc=)|<style|\sstyle=|\son[a-z]+=", re.IGNORECASE)
     found = {
         str(path.relative_to(TEMPLATES)): inline.findall(path.read_text())
         for path in TEMPLATES.rglob("*.html")
         if not path.parts[-2] == "email"  # e-mails are not pages; mail clients ignore CSP
     }
     assert {name: hits for name, hits in found.items() if hits} == {}
+
+
+@pytest.mark.parametrize(
+    ("case", "says"),
+    [
+        ("no referrer", "did not say which page the form was sent from"),
+        ("another site", "The form was sent from another address than this site"),
+        ("no cookie", "did not send back the cookie this form needs"),
+    ],
+)
+def test_a_form_refused_for_another_reason_than_time_says_what_is_wrong_and_what_to_do(
+    app, case: str, says: str
+) -> None:
+    client = app.test_client()
+    page = client.get("/en/apply/mentee/", headers=HTTPS_PROXY)
+    data = {**VALID["mentee"], **dict(HIDDEN.findall(page.text)), "first_name": "Amina"}
+    headers = {**HTTPS_PROXY, "Referer": "https://apply.example.org/en/apply/mentee/"}
+    if case == "no referrer":
+        del headers["Referer"]
+    elif case == "another site":
+        headers["Referer"] = "https://apply.example.org.evil.example/en/apply/mentee/"
+    else:
+        client = app.test_client()  # another browser: no session cookie
+    refused = client.post("/en/apply/mentee/", data=data, headers=headers)
+    assert refused.status_code == 400
+    assert says in refused.text
+    assert "Your form was open for a long time" not in refused.text
+    assert "Your answers are still here" in refused.text and 'value="Amina"' in refused.text
+    if case == "another site":
+        assert "https://apply.example.org/en/apply/mentee/" in refused.text
+    assert stored(app) == ([], [])
