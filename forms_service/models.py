@@ -45,6 +45,10 @@ class Application(Base):
         # alone (no row is fetched unless it matches), with what orders the page.
         Index("ix_application_branch_queue", "branch_id", "created_at", "id", "status",
               "search_name"),
+        # PostgreSQL: trigrams of the folded names, so a search inside names ('%mend%') reads
+        # the few matches rather than every name (migration 0003 adds pg_trgm when it can).
+        Index("ix_application_search_name_trgm", "search_name", postgresql_using="gin",
+              postgresql_ops={"search_name": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

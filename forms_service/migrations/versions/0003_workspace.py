@@ -6,8 +6,12 @@ Revises: 0001
 Create Date: 2026-11-22 03:15:22.442515
 """
 
+import logging
+
 import sqlalchemy as sa
 from alembic import op
+
+log = logging.getLogger(__name__)
 
 revision = "0003_workspace"
 down_revision = "0001"
@@ -209,9 +213,33 @@ def upgrade() -> None:
         "ix_application_branch_queue", "application",
         ["branch_id", "created_at", "id", "status", "search_name"],
     )
+    _search_name_trigrams()
+
+
+def _search_name_trigrams() -> None:
+    """PostgreSQL: a trigram index answers a search inside names ('%mend%') from the few
+    matching rows. pg_trgm ships with PostgreSQL (contrib) and is a trusted extension (13+):
+    a database owner may create it. Where it cannot be created, the search still works,
+    reading the names from ix_application_branch_queue, and a warning says so."""
+    bind = op.get_bind()
+    if bind.dialect.name != "postgresql":
+        return
+    try:
+        with bind.begin_nested():
+            bind.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    except sa.exc.DBAPIError as exc:
+        log.warning("pg_trgm not available (%s): the staff search by name reads every name "
+                    "of the branches; an administrator can run CREATE EXTENSION pg_trgm and "
+                    "create ix_application_search_name_trgm", exc.orig)
+        return
+    op.create_index(
+        "ix_application_search_name_trgm", "application", ["search_name"],
+        postgresql_using="gin", postgresql_ops={"search_name": "gin_trgm_ops"},
+    )
 
 
 def downgrade() -> None:
+    op.execute("DROP INDEX IF EXISTS ix_application_search_name_trgm")
     op.drop_index("ix_application_branch_queue", table_name="application")
     op.drop_index("ix_application_created", table_name="application")
     op.drop_index("ix_application_branch_status_created", table_name="application")
