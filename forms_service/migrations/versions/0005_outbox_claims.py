@@ -1,7 +1,7 @@
 """Outbox claims that two senders cannot share, and the index that finds an application's
 messages (erasure, retention, confirmations counted per address).
 
-Revision ID: 0002_hardening
+Revision ID: 0005_outbox_claims
 Revises: 0004_sessions
 Create Date: 2026-11-22
 
@@ -12,7 +12,7 @@ after them: one line of revisions, whatever the numbers say.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_hardening"
+revision = "0005_outbox_claims"
 down_revision = "0004_sessions"
 branch_labels = None
 depends_on = None
