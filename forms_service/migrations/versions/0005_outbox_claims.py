@@ -4,9 +4,6 @@ messages (erasure, retention, confirmations counted per address).
 Revision ID: 0005_outbox_claims
 Revises: 0004_sessions
 Create Date: 2026-11-22
-
-Numbered before the workspace and sessions revisions, written at the same time, it comes
-after them: one line of revisions, whatever the numbers say.
 """
 
 import sqlalchemy as sa
