@@ -85,9 +85,12 @@ benchmarks/node_modules/.installed: benchmarks/package.json benchmarks/package-l
 	@touch $@
 
 # Site build, page weight, Lighthouse and service load against the budgets:
-# writes benchmarks/results.json and benchmarks/RESULTS.md.
+# writes benchmarks/results.json and benchmarks/RESULTS.md; then the information sessions
+# (50 simultaneous bookings, the public list): benchmarks/sessions_results.json and their
+# section at the end of RESULTS.md.
 bench: install-test benchmarks/node_modules/.installed
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/sessions.py
 
 clean:
 	rm -rf site instance .pytest_cache
