@@ -11,7 +11,7 @@ import email.policy
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from email.message import EmailMessage
@@ -64,6 +64,7 @@ class Inbox:
 
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
+        self.port = free_port()
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
         self.messages.append(
@@ -149,9 +150,8 @@ class Service:
 @pytest.fixture(scope="module")
 def inbox() -> Iterator[Inbox]:
     handler = Inbox()
-    controller = Controller(handler, hostname=HOST, port=free_port())
+    controller = Controller(handler, hostname=HOST, port=handler.port)
     controller.start()
-    handler.port = controller.port  # type: ignore[attr-defined]
     yield handler
     controller.stop()
 
@@ -168,7 +168,7 @@ def service(tmp_path: Path, inbox: Inbox) -> Iterator[Service]:
     app = create_app({
         "SITE_DIR": "/nonexistent", "DATABASE_URL": f"sqlite:///{tmp_path / 'forms.sqlite3'}",
         "SECRET_KEY": SECRET, "RATELIMIT_ENABLED": False, "PUBLIC_URL": base,
-        "MAIL_SERVER": HOST, "MAIL_PORT": inbox.port, "MAIL_TIMEOUT": 5.0,  # type: ignore[attr-defined]
+        "MAIL_SERVER": HOST, "MAIL_PORT": inbox.port, "MAIL_TIMEOUT": 5.0,
         "MAIL_DEFAULT_SENDER": "DUO for a JOB <forms@example.org>",
     })
     upgrade(app)
@@ -183,12 +183,22 @@ def service(tmp_path: Path, inbox: Inbox) -> Iterator[Service]:
         app.extensions["forms_service.engine"].dispose()
 
 
-def new_page(browser: Any, lang: str, width: int = 1280, axe: bool = False) -> Any:
-    """A fresh browser profile in `lang`; `axe` lets the test inject axe-core past the CSP
-    (tests/e2e/test_csp.py checks the pages themselves need no such exception)."""
-    context = browser.new_context(locale=LOCALES[lang], viewport={"width": width, "height": 900},
-                                  bypass_csp=axe)
-    return context.new_page()
+@pytest.fixture
+def new_page(browser: Any) -> Iterator[Callable[..., Any]]:
+    """Opens a page in a fresh browser profile in `lang`; `axe` lets the test inject axe-core
+    past the CSP (tests/e2e/test_csp.py checks the pages themselves need no such exception).
+    The profiles are closed after the test."""
+    contexts: list[Any] = []
+
+    def open_page(lang: str, width: int = 1280, axe: bool = False) -> Any:
+        context = browser.new_context(locale=LOCALES[lang], bypass_csp=axe,
+                                      viewport={"width": width, "height": 900})
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
 
 
 # -- what the tests read -------------------------------------------------------------------
@@ -262,13 +272,13 @@ def link_in(message: EmailMessage, purpose: str, base: str, lang: str) -> str:
 
 
 def test_a_young_person_books_from_the_thank_you_page_and_cancels_by_the_emailed_link(
-    browser: Any, service: Service
+    new_page: Callable[..., Any], service: Service
 ) -> None:
     """The one place goes to the young person; Sara joins the waiting list; when the young
     person cancels by the link in the invitation e-mail, Sara gets the place and is told."""
     session_id = service.add_session(capacity=1, audience="mentee", days=12)
     day = (datetime.now() + timedelta(days=12)).date()
-    page = new_page(browser, "nl")
+    page = new_page("nl")
 
     page.goto(f"{service.base}/nl/apply/mentee/")
     fill_in(page, "mentee", first_name="Amina", last_name="Claes", email="amina@example.org",
@@ -290,7 +300,7 @@ def test_a_young_person_books_from_the_thank_you_page_and_cancels_by_the_emailed
     assert service.bookings(session_id) == {"amina@example.org": "confirmed"}
 
     # Full now: Sara, on the list, is offered the waiting list and joins it.
-    other = new_page(browser, "nl")
+    other = new_page("nl")
     other.goto(f"{service.base}/nl/sessions/?branch=ghent")
     other.click(f'li.session a.button[href="/nl/sessions/{session_id}/book"]')
     other.wait_for_url(re.compile(rf"/nl/sessions/{session_id}/book$"))
@@ -351,10 +361,10 @@ def test_a_young_person_books_from_the_thank_you_page_and_cancels_by_the_emailed
 
 
 def test_booking_and_cancelling_work_by_keyboard_alone_at_360_px(
-    browser: Any, service: Service
+    new_page: Callable[..., Any], service: Service
 ) -> None:
     session_id = service.add_session(capacity=3, lang="fr")
-    page = new_page(browser, "fr", width=360)
+    page = new_page("fr", width=360)
     page.goto(f"{service.base}/fr/sessions/?branch=ghent")
     assert page_overflow(page) == 0
     tab_until(page, lambda f: f["href"] == f"/fr/sessions/{session_id}/book")
@@ -437,14 +447,15 @@ def expired_link(service: Service, address: str, purpose: str) -> str:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_axe_finds_no_violation_on_any_session_page_in_each_language(
-    browser: Any, service: Service, axe_script: Path, lang: str
+    new_page: Callable[..., Any], service: Service, axe_script: Path, lang: str
 ) -> None:
     open_id = service.add_session(capacity=5, lang=lang, days=9)
     last_id = service.add_session(capacity=1, lang=lang, days=10, audience="mentee")
     full_id = service.add_session(capacity=1, lang=lang, days=11,
                                   online="https://meet.example.org/duo")
     service.book(full_id, "first@example.org")
-    page = new_page(browser, lang, axe=True)
+    quick_id = service.add_session(capacity=1, lang=lang, days=13)
+    page = new_page(lang, axe=True)
     seen: list[str] = []
 
     def check(state: str) -> None:
@@ -460,7 +471,7 @@ def test_axe_finds_no_violation_on_any_session_page_in_each_language(
         assert f"{in_words(day, lang)}, 14:00" in page.inner_text("main")
     check("list")
     page.goto(base + "?branch=ghent&audience=mentee")
-    assert page.locator("li.session").count() == 3
+    assert page.locator("li.session").count() == 4
     check("list filtered")
     page.goto(base + "?branch=lyon")
     assert page.locator("li.session").count() == 0
@@ -531,13 +542,22 @@ def test_axe_finds_no_violation_on_any_session_page_in_each_language(
     page.goto(service.base + sent.headers["Location"])
     assert page.locator("section.session-offer form").count() >= 1
     check("thank-you page with the offer")
+    # Its last place goes before the click: the answer offers the waiting list, one click.
+    service.book(quick_id, "sooner@example.org")
+    page.click(f'section.session-offer form[action="/{lang}/sessions/{quick_id}/book"] button')
+    page.wait_for_selector('main form input[name="application"]', state="attached")
+    check("thank-you booking, full meanwhile")
+    page.click("main form button[type=submit]")
+    page.wait_for_url(re.compile(r"/sessions/booked/"))
+    assert service.bookings(quick_id)[f"amina.{lang}@example.org"] == "waiting"
+    check("waiting list, from the thank-you page")
 
-    assert len(seen) == 17
+    assert len(seen) == 19
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_axe_finds_no_violation_on_the_workspace_session_pages_in_each_language(
-    browser: Any, service: Service, axe_script: Path, lang: str
+    new_page: Callable[..., Any], service: Service, axe_script: Path, lang: str
 ) -> None:
     """The sessions' list and a session's page with its attendance list, for a Ghent
     coordinator who works in `lang`."""
@@ -546,7 +566,7 @@ def test_axe_finds_no_violation_on_the_workspace_session_pages_in_each_language(
     service.book(session_id, "first@example.org")
     service.book(session_id, "second@example.org")
     service.book(session_id, "third@example.org", waiting_list=True)
-    page = new_page(browser, lang, axe=True)
+    page = new_page(lang, axe=True)
     sign_in_as_coordinator(service, page.context, lang)
     page.goto(f"{service.base}/staff/sessions/")
     assert page.locator(f'a[href="/staff/sessions/{session_id}/"]').count() == 1
