@@ -33,6 +33,8 @@ LOCALES = {"fr": "fr-BE", "nl": "nl-BE", "en": "en-GB"}
 SECRET = "sessions-e2e"
 GHENT = {"fr": "Gand", "nl": "Gent", "en": "Ghent"}
 PLACE = "Kortrijksesteenweg 1, 9000 Gent"
+# The language spoken at a session, named in the page's language.
+SPOKEN = {"fr": "En français", "nl": "In het Nederlands", "en": "In English"}
 
 # The date in words, spelled here rather than asked of Babel, as a reader expects it.
 WEEKDAYS = {
@@ -469,6 +471,7 @@ def test_axe_finds_no_violation_on_any_session_page_in_each_language(
     for days in (9, 10, 11):
         day = (datetime.now() + timedelta(days=days)).date()
         assert f"{in_words(day, lang)}, 14:00" in page.inner_text("main")
+    assert SPOKEN[lang] in page.locator("li.session").first.inner_text()
     check("list")
     page.goto(base + "?branch=ghent&audience=mentee")
     assert page.locator("li.session").count() == 4
