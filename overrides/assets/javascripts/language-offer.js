@@ -11,7 +11,10 @@
     var chosen = event.target.closest("[data-choose-lang], .md-select__link[hreflang]");
     if (!chosen) { return; }
     remember(chosen.getAttribute("data-choose-lang") || chosen.getAttribute("hreflang"));
-    if (box && chosen.tagName === "BUTTON") { box.hidden = true; }
+    if (box && chosen.tagName === "BUTTON") {
+      box.hidden = true;
+      document.documentElement.removeAttribute("data-duo-offer");
+    }
   });
   if (!box) { return; }
   try { if (localStorage.getItem(KEY)) { return; } } catch (e) { return; }
