@@ -402,30 +402,54 @@ def withdraw_reminders(session: Session, booking: Booking) -> int:
     return result.rowcount or 0
 
 
+class BookingChanged(RuntimeError):
+    """The booking changed since it was read (cancelled, promoted or moved meanwhile)."""
+
+
+def _take(session: Session, booking: Booking, values: dict, now: datetime) -> bool:
+    """Change a booking only if it is still as it was read (same status and link version):
+    a conditional UPDATE, so two simultaneous changes cannot both win."""
+    result = session.execute(
+        update(Booking)
+        .where(Booking.id == booking.id, Booking.status == booking.status,
+               Booking.link_version == booking.link_version)
+        .values(link_version=Booking.link_version + 1, updated_at=now, **values)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
 def cancel_booking(session: Session, site: SiteData, booking: Booking, now: datetime) -> Booking:
     """The person gives up their place (or their place in line); commits. A freed place goes to
-    the first person waiting when the session is more than 24 hours away."""
+    the first person waiting when the session is more than 24 hours away. Raises
+    BookingChanged when the booking changed since it was read."""
     if booking.status == "cancelled":
         return booking
-    row = session.get(InfoSession, booking.session_id)
     was = booking.status
-    booking.status, booking.link_version = "cancelled", booking.link_version + 1
-    booking.updated_at = now
+    if not _take(session, booking, {"status": "cancelled"}, now):
+        session.rollback()
+        raise BookingChanged(booking.id)
+    session.refresh(booking)
+    row = session.get(InfoSession, booking.session_id)
     withdraw_reminders(session, booking)
     session.add(messages.booking_cancelled(row, booking, site, now))
     if was == "confirmed":
-        first = None
+        promoted = None
         if row.status == "scheduled" and rule.promotes_waiting_list(_aware(row.starts_at), now):
-            first = session.scalar(
+            waiting = session.scalars(
                 select(Booking).where(Booking.session_id == row.id, Booking.status == "waiting")
-                .order_by(Booking.created_at, Booking.id).limit(1)
+                .order_by(Booking.created_at, Booking.id).limit(5)
                 .with_for_update(skip_locked=True)
-            )
-        if first is not None:
+            ).all()
+            for candidate in waiting:
+                # The first still waiting (one may be cancelling at this very moment).
+                if _take(session, candidate, {"status": "confirmed"}, now):
+                    session.refresh(candidate)
+                    promoted = candidate
+                    break
+        if promoted is not None:
             # The place passes on: the count of places taken stays the same.
-            first.status, first.link_version = "confirmed", first.link_version + 1
-            first.updated_at = now
-            session.add_all(messages.confirmed(row, first, site, now, promoted=True))
+            session.add_all(messages.confirmed(row, promoted, site, now, promoted=True))
         else:
             _release(session, row.id)
     session.commit()
@@ -443,7 +467,12 @@ def move_booking(
         phone=booking.phone, kind=booking.kind, application_id=booking.application_id,
     ), now)
     old = session.get(Booking, booking.id)
-    cancel_booking(session, site, old, now)
+    session.refresh(old)  # as it is now: promoted or changed meanwhile, it still goes
+    try:
+        cancel_booking(session, site, old, now)
+    except BookingChanged:
+        session.refresh(old)
+        cancel_booking(session, site, old, now)
     return new
 
 

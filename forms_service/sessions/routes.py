@@ -240,7 +240,10 @@ def cancel_booking(lang: str, token: str):  # type: ignore[no-untyped-def]
     row = db.session.get(InfoSession, booking.session_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        service.cancel_booking(db.session, load_default(), booking, now())
+        try:
+            service.cancel_booking(db.session, load_default(), booking, now())
+        except service.BookingChanged:
+            raise BadLink("used") from None
         return render_template("sessions/cancelled.html", lang=lang, kind=None,
                                **session_view(row, lang))
     return render_template("sessions/cancel.html", lang=lang, kind=None, form=form,

@@ -324,3 +324,32 @@ def test_moving_a_booking_takes_the_new_place_and_gives_back_the_old(app):
                                            ("booking_cancelled", "CANCEL")]
     # The old move link is used up.
     assert client.get(move).status_code == 410
+
+
+def test_a_stale_cancellation_cannot_undo_a_promotion(app):
+    """Someone waiting opens their cancel link; meanwhile a place frees and they get it. Their
+    cancellation, read before, must not write the old state back (places miscounted)."""
+    session_id = add_session(app, capacity=1)
+    site = load_default()
+    with app.test_request_context():
+        now = datetime.now(UTC)
+        first = service.book(db.session, site, service.BookingInput(
+            session_id=session_id, name="A", email="a@example.org", lang="fr"), now)
+        waiting = service.book(db.session, site, service.BookingInput(
+            session_id=session_id, name="B", email="b@example.org", lang="fr",
+            waiting_list=True), now)
+        first_id, waiting_id = first.id, waiting.id
+        db.session.remove()
+    with app.test_request_context():
+        from forms_service.extensions import db as database
+
+        stale_session = database.new_session()
+        stale = stale_session.get(Booking, waiting_id)  # read while still waiting
+        service.cancel_booking(db.session, site, db.session.get(Booking, first_id),
+                               datetime.now(UTC))
+        with pytest.raises(service.BookingChanged):
+            service.cancel_booking(stale_session, site, stale, datetime.now(UTC))
+        stale_session.close()
+        db.session.remove()
+    assert booking_rows(app) == [("a@example.org", "cancelled"), ("b@example.org", "confirmed")]
+    assert places_taken(app, session_id) == 1
