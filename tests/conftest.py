@@ -46,7 +46,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     with engine.begin() as conn:
         conn.execute(text(
             "TRUNCATE outbox_message, application, application_event, duplicate_link, "
-            "audit_entry, roles_users, staff_branch, staff_webauthn, staff_user, staff_role "
+            "audit_entry, roles_users, staff_branch, staff_webauthn, staff_user, staff_role, "
+            "booking, info_session "
             "RESTART IDENTITY CASCADE"
         ))
     engine.dispose()

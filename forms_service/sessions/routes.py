@@ -36,6 +36,11 @@ FROM_APPLICATION_SALT = "book-from-application"
 FROM_APPLICATION_MAX_AGE = 24 * 3600
 
 
+# On the list of every branch, each shows this many sessions and links to the rest.
+BRANCH_PREVIEW = 3
+LIST_LIMIT = 5000
+
+
 def now() -> datetime:
     return datetime.now(UTC)
 
@@ -79,13 +84,19 @@ def listing(lang: str):  # type: ignore[no-untyped-def]
     if branch and branch not in {b.id for b in site.branches.branches}:
         branch = None
     kind = audience if audience in ("mentor", "mentee") else None
+    # Every branch shows its next few sessions, with a link to all of them: none is pushed
+    # off the list by another branch's many sessions.
+    shown = None if branch else BRANCH_PREVIEW
     rows = service.upcoming(db.session, site, now(), branch=branch, kind=kind,
-                            with_online=False)
-    groups: dict[str, list[dict]] = {}
+                            with_online=False, limit=LIST_LIMIT)
+    groups: dict[str, list[InfoSession]] = {}
     for row in rows:
-        groups.setdefault(row.branch_id, []).append(session_view(row, lang))
-    ordered = [(site.branches.get(b), groups[b]) for b in
-               [b.id for b in site.branches.branches] if b in groups]
+        groups.setdefault(row.branch_id, []).append(row)
+    ordered = [
+        (site.branches.get(b), [session_view(r, lang) for r in groups[b][:shown]],
+         len(groups[b]))
+        for b in [b.id for b in site.branches.branches] if b in groups
+    ]
     return render_template("sessions/list.html", lang=lang, groups=ordered, branch=branch,
                            audience=audience, site=site, kind=None)
 

@@ -353,3 +353,16 @@ def test_a_stale_cancellation_cannot_undo_a_promotion(app):
         db.session.remove()
     assert booking_rows(app) == [("a@example.org", "cancelled"), ("b@example.org", "confirmed")]
     assert places_taken(app, session_id) == 1
+
+
+def test_the_list_of_every_branch_shows_each_branch_and_links_to_its_full_list(app):
+    for day in range(5):
+        add_session(app, branch="ghent", days=3 + day)
+    later = add_session(app, branch="aalst", days=40)
+    page = app.test_client().get("/en/sessions/").text
+    assert page.count("/en/sessions/") >= 1
+    assert f"/en/sessions/{later}/book" in page  # not pushed off by Ghent's sessions
+    assert 'href="/en/sessions/?branch=ghent"' in page
+    assert page.count('class="session"') == 3 + 1
+    full = app.test_client().get("/en/sessions/?branch=ghent").text
+    assert full.count('class="session"') == 5
