@@ -17,6 +17,7 @@ from forms_service.kinds import KINDS
 from forms_service.services.applications import (
     ApplicationInput,
     ApplicationTooLarge,
+    ReferenceSpaceExhausted,
     find_by_reference,
     routed_branch,
     submit_application,
@@ -157,7 +158,8 @@ def _unavailable(error: Exception):  # type: ignore[no-untyped-def]
     return page, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
 
-for _exception in UNAVAILABLE:
+for _exception in (*UNAVAILABLE, ReferenceSpaceExhausted):
+    # Also when no free reference could be drawn: nothing was stored, the form comes back.
     bp.register_error_handler(_exception, _unavailable)
 
 
