@@ -592,8 +592,9 @@ def explain(engine: Engine, statement: str, parameters: Any) -> list[str]:
         return [r[0] for r in rows]
 
 
-COLUMN_LIST = re.compile(r"SELECT (?:[\w.]+ AS \w+, )+[\w.]+ AS \w+ FROM")
-LONG_LIST = re.compile(r"(\?|%\(\w+\)s)(, (\?|%\(\w+\)s)){2,}")
+COLUMN_LIST = re.compile(r"SELECT (?:[\w.]+(?: AS \w+)?, ){3,}[\w.]+(?: AS \w+)? FROM")
+PARAM = r"(?:\?|%\(\w+\)s(?:::[\w ]+?)?)"
+LONG_LIST = re.compile(rf"({PARAM})(?:, {PARAM}){{2,}}")
 
 
 def short_sql(statement: str) -> str:
@@ -830,20 +831,66 @@ def markdown(results: dict[str, Any]) -> str:
             f"- {db}: {e['rows_ratio']:.1f} × the rows, {e['peak_ratio']:.2f} × the peak: "
             "memory grows with the export."
         )
-    parts += ["", "### Indexes and query plans", ""]
+    parts += ["", "### Indexes", ""]
+    found = {line for res in results["databases"].values() for line in res["indexes"]}
+    for name, use in INDEX_USES.items():
+        definition = next((d for d in sorted(found) if f" {name} " in d), None)
+        if definition:
+            columns = definition[definition.index(" ON ") + 4:].replace("public.", "")
+            parts.append(f"- `{name}` {columns}: {use}")
+    parts += ["", "### Query plans", "",
+              "Every statement one `queue()` call sends, per case (parameters as measured); "
+              "SQLite: `EXPLAIN QUERY PLAN`; PostgreSQL: `EXPLAIN (ANALYZE, BUFFERS)`, costs "
+              "and buffers left out (all in workspace_results.json).", ""]
     for db, res in results["databases"].items():
-        parts += [f"Indexes on `application` ({db}):", "", "```",
-                  *res["indexes"], "```", ""]
-    for db, res in results["databases"].items():
-        kind = "EXPLAIN QUERY PLAN" if db == "sqlite" else "EXPLAIN (ANALYZE, BUFFERS)"
-        parts += [f"{db} ({kind}), every statement of one `queue()` call per case:", ""]
+        parts += [f"#### {db}", ""]
+        last = None
         for p in res["plans"]:
-            plan = p["plan"] if db == "sqlite" else [ln for ln in p["plan"]
-                                                    if "Buffers:" not in ln][:14]
-            parts += [f"- {p['role']}, {p['case']}: `{p['sql'][:160]}`", "", "  ```",
-                      *("  " + ln for ln in plan), "  ```"]
+            if (p["role"], p["case"]) != last:
+                parts += [""] if last else []
+                last = (p["role"], p["case"])
+                parts += [f"{p['role']}, {p['case'].replace('_', ' ')}:", ""]
+            sql = p["sql"] if len(p["sql"]) <= 220 else p["sql"][:220] + " …"
+            if db == "sqlite":
+                parts.append(f"- `{sql}` → " + "; ".join(f"`{ln.strip()}`" for ln in p["plan"]))
+            else:
+                parts += [f"- `{sql}`", "", "  ```", *("  " + ln for ln in condensed(p["plan"])),
+                          "  ```"]
         parts.append("")
     return "\n".join(parts).rstrip() + "\n"
+
+
+INDEX_USES = {
+    "ix_application_branch_created": "a branch's applications newest first (a coordinator's "
+    "pages, the export) and the count of a scope, from the index alone",
+    "ix_application_branch_status_created": "the overdue part of the queue (new, older than "
+    "the promise) and a filter by step, newest first",
+    "ix_application_created": "newest first across branches (PostgreSQL walks it backwards "
+    "for an admin and stops after a page)",
+    "ix_application_branch_queue": "a search inside names reads the scope's folded names, "
+    "steps and dates from the index alone, in order (SQLite; PostgreSQL without pg_trgm)",
+    "ix_application_search_name_trgm": "PostgreSQL finds a name fragment from its trigrams",
+    "ix_application_email_key": "the search by e-mail address (and duplicate linking)",
+    "ix_application_phone_key": "the search by phone number (and duplicate linking)",
+    "application_reference_key": "the search by reference (unique)",
+    "sqlite_autoindex_application_1": "the search by reference (unique)",
+}
+PG_TIMES = re.compile(
+    r"\(cost=[^)]*\) \(actual time=[\d.]+\.\.(?P<ms>[\d.]+) rows=(?P<rows>\d+) loops=\d+\)"
+)
+PG_COST = re.compile(r" \(cost=[^)]*\)")
+
+
+def condensed(plan: list[str]) -> list[str]:
+    """A PostgreSQL plan with its nodes, conditions, row counts and times."""
+    skip = ("Buffers:", "Planning:", "Sort Method", "Full-sort Groups", "Heap Blocks")
+    lines = []
+    for line in plan:
+        if any(word in line for word in skip):
+            continue
+        line = PG_TIMES.sub(lambda m: f"(rows={m['rows']}, {m['ms']} ms)", line)
+        lines.append(PG_COST.sub("", line))
+    return lines
 
 
 def load_average() -> float:

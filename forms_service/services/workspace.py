@@ -183,9 +183,13 @@ def _search_page(
     page = min(max(1, flt.page), pages)
     chosen = matches[(page - 1) * page_size:page * page_size]
     ids = [application_id for application_id, _ in chosen]
+    # By id alone (the primary key): with the branches in the statement as well, SQLite
+    # (no statistics) walks the branch rather than fetch 25 rows. The scope is checked again
+    # on what comes back.
+    visible = set(visible_branches(scope, site.branches))
     loaded = {a.id: a for a in session.scalars(
-        scoped(scope, site).where(Application.id.in_(ids))
-    )} if ids else {}
+        select(Application).where(Application.id.in_(ids))
+    ) if a.branch_id in visible} if ids else {}
     rows = [loaded[i] for i in ids if i in loaded]
     overdue_ids = {application_id for application_id, overdue in chosen if overdue}
     return QueuePage(rows, total, page, pages, overdue_ids, _duplicate_ids(session, rows))
