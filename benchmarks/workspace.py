@@ -593,7 +593,7 @@ def explain(engine: Engine, statement: str, parameters: Any) -> list[str]:
 
 
 COLUMN_LIST = re.compile(r"SELECT (?:[\w.]+(?: AS \w+)?, ){3,}[\w.]+(?: AS \w+)? FROM")
-PARAM = r"(?:\?|%\(\w+\)s(?:::[\w ]+?)?)"
+PARAM = r"(?:\?|%\(\w+\)s(?:::(?:TIMESTAMP WITH TIME ZONE|[A-Z]+))?)"
 LONG_LIST = re.compile(rf"({PARAM})(?:, {PARAM}){{2,}}")
 
 
@@ -623,7 +623,7 @@ def plans(app: Flask, targets: dict[str, dict]) -> list[dict[str, Any]]:
             session.close()
         for statement, parameters in seen:
             out.append({"role": role, "case": case, "sql": short_sql(statement),
-                        "plan": explain(engine, statement, parameters)})
+                        "statement": statement, "plan": explain(engine, statement, parameters)})
     with app.app_context():
         session = app.extensions["forms_service.sessionmaker"]()
         with captured(engine) as seen:
@@ -634,7 +634,8 @@ def plans(app: Flask, targets: dict[str, dict]) -> list[dict[str, Any]]:
         session.close()
     for statement, parameters in seen[:1]:
         out.append({"role": "admin", "case": "export (branch=brussels)",
-                    "sql": short_sql(statement), "plan": explain(engine, statement, parameters)})
+                    "sql": short_sql(statement), "statement": statement,
+                    "plan": explain(engine, statement, parameters)})
     return out
 
 
@@ -914,7 +915,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=BENCH_DIR)
     parser.add_argument("--profile", action="store_true",
                         help="pyinstrument profiles of missed budgets, in benchmarks/profiles/")
+    parser.add_argument("--report", type=Path, default=None,
+                        help="only write the Markdown report again from this results JSON")
     args = parser.parse_args(argv)
+    if args.report:
+        results = json.loads(args.report.read_text())
+        (args.out / "workspace_results.md").write_text(markdown(results))
+        return 0
     reps = args.reps or (5 if args.quick else 100)
 
     def log(line: str) -> None:
