@@ -255,7 +255,10 @@ def test_with_redis_down_applications_are_still_accepted(
 # -- Mail to someone who did not ask for it ------------------------------------------------
 
 STRANGER = "stranger@example.org"
-WITHHELD_NOTE = "No confirmation was sent to the applicant"
+# The note opens the branch's notification, in the branch's language.
+WITHHELD_NOTES = ("No confirmation was sent to the applicant",
+                  "Aucune confirmation n'a été envoyée à cette personne",
+                  "We stuurden geen bevestiging naar deze persoon")
 
 
 def flood_a_strangers_address(app, spellings: list[str]) -> list[int]:  # type: ignore[no-untyped-def]
@@ -295,10 +298,11 @@ def test_a_strangers_address_gets_three_confirmations_a_day_and_the_branch_sees_
     assert len(to_stranger) == 3
     notifications = [m for m in inbox.messages if m["To"] == "brussels@duoforajob.be"]
     assert len(notifications) == 6
-    said = [WITHHELD_NOTE in m.get_body(("plain",)).get_content() for m in notifications]
+    said = [any(note in m.get_body(("plain",)).get_content() for note in WITHHELD_NOTES)
+            for m in notifications]
     assert said == [False] * 3 + [True] * 3
     html = notifications[-1].get_body(("html",)).get_content()
-    assert WITHHELD_NOTE in html
+    assert any(note in html for note in WITHHELD_NOTES)
 
 
 def test_the_limit_counts_an_internationalised_domain_once_in_both_spellings(
