@@ -4,6 +4,7 @@ actions to set a password, set up the authenticator app and sign in (test client
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +32,24 @@ def add_staff(app: Flask, email: str, role: str, *options: str) -> str:
     return result.output.strip().splitlines()[-1]
 
 
+_last_step: dict[str, int] = {}
+
+
+def fresh_code(totp: pyotp.TOTP) -> str:
+    """The current code, waiting for the next time step if this one's was given already."""
+    step = int(time.time() // totp.interval)
+    if _last_step.get(totp.secret, -1) >= step:
+        time.sleep((step + 1) * totp.interval - time.time() + 0.5)
+        step = int(time.time() // totp.interval)
+    _last_step[totp.secret] = step
+    return totp.at(step * totp.interval)
+
+
+def last_code(totp: pyotp.TOTP) -> str:
+    """The code given last (what a replay would send again)."""
+    return totp.at(_last_step[totp.secret] * totp.interval)
+
+
 @dataclass
 class StaffMember:
     """A person using the workspace in a browser-like client."""
@@ -56,8 +75,10 @@ class StaffMember:
         return self.post("/" + path, {"password": password, "password_confirm": password})
 
     def code(self) -> str:
+        """The code the authenticator app shows now; a code is accepted once, so after
+        using one a person waits for the next (the app shows a new one every 30 s)."""
         assert self.totp is not None
-        return self.totp.now()
+        return fresh_code(self.totp)
 
     def sign_in(self, password: str = PASSWORD):  # type: ignore[no-untyped-def]
         """Password, then the second step (setting up the app on first sign-in)."""

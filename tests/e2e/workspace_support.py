@@ -8,6 +8,7 @@ from __future__ import annotations
 import email
 import email.policy
 import re
+import time
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
@@ -66,6 +67,19 @@ def path_of(link: str) -> str:
     return "/" + link.split("://", 1)[1].split("/", 1)[1]
 
 
+_last_step: dict[str, int] = {}
+
+
+def fresh_code(totp: pyotp.TOTP) -> str:
+    """The current code, waiting for the next time step if this one's was given already."""
+    step = int(time.time() // totp.interval)
+    if _last_step.get(totp.secret, -1) >= step:
+        time.sleep((step + 1) * totp.interval - time.time() + 0.5)
+        step = int(time.time() // totp.interval)
+    _last_step[totp.secret] = step
+    return totp.at(step * totp.interval)
+
+
 @dataclass
 class StaffInBrowser:
     """A member of staff using the workspace in a Chromium page (a Playwright Page)."""
@@ -76,9 +90,10 @@ class StaffInBrowser:
     totp: pyotp.TOTP | None = None
 
     def code(self) -> str:
-        """The code the authenticator app shows now."""
+        """The code the authenticator app shows now; a code is accepted once, so after
+        using one a person waits for the next (the app shows a new one every 30 s)."""
         assert self.totp is not None
-        return self.totp.now()
+        return fresh_code(self.totp)
 
     def wrong_code(self) -> str:
         """Six digits the app would not show around now."""
