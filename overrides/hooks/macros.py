@@ -1,18 +1,27 @@
-"""Macros for the pages (mkdocs-macros). Every figure, age, rule and contact comes from
-data/*.yml; the words around them are here, in the three languages.
+"""Macros for the pages. Every figure, age, rule and contact comes from data/*.yml; the words
+around them are here, in the three languages.
 
-The language is read from the page being rendered, never from `config.extra`: on i18n
-builds mkdocs-macros would otherwise show the previous language's values.
+A page calls them as `{{ figure("mentors_total") }}`. This hook evaluates each `{{ … }}` as a
+Jinja expression (compiled once per build, shared by the three languages) with the page's
+macros in scope; a page is not a template, so `{% … %}` and `{# … #}` are plain text. The
+language is read from the page being rendered. An unknown name, or a macro that fails,
+stops the build naming the page and the call.
 """
 
 from __future__ import annotations
 
 import posixpath
+import re
 import sys
+from collections.abc import Callable
 from html import escape
 from pathlib import Path
+from typing import Any
 
-# mkdocs-macros loads this file by path; make the project's packages importable beside it.
+import jinja2
+from mkdocs.exceptions import PluginError
+
+# MkDocs loads this file by path; make the project's packages importable beside it.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from overrides.hooks.charts import render_chart  # noqa: E402
@@ -25,7 +34,7 @@ from sitedata.formatting import (  # noqa: E402
     source_and_year,
 )
 from sitedata.kinds import KINDS, apply_url, sessions_url  # noqa: E402
-from sitedata.models import Branch, Branches, Figure, Impact, Programme  # noqa: E402
+from sitedata.models import Branch, Branches, Figure, Impact, Programme, SiteData  # noqa: E402
 from sitedata.urls import language_of_path  # noqa: E402
 
 NNBSP = "\u202f"
@@ -260,89 +269,117 @@ def relative_link(page, target_src_uri: str) -> str:
     return posixpath.relpath(target_src_uri, here or ".")
 
 
-def define_env(env) -> None:
-    data = load_default()
+def macros_for(page, data: SiteData) -> dict[str, Callable[..., Any]]:
+    """The macros a page may call, bound to its language."""
     impact, branches, programme = data.impact, data.branches, data.programme
+    lang = page_language(page)
 
-    def lang() -> str:
-        return page_language(env.page)
-
-    @env.macro
-    def figure(figure_id: str) -> str:
-        return format_figure(impact.figure(figure_id), lang())
-
-    @env.macro
-    def figure_source(figure_id: str) -> str:
-        """ "OCDE, Youth Policy Toolkit…, 2023": a figure's source and year, for a sentence."""
-        return source_and_year(impact, impact.figure(figure_id), lang())
-
-    @env.macro
-    def figure_label(figure_id: str) -> str:
-        return impact.figure(figure_id).label[lang()]
-
-    @env.macro
-    def figure_breakdown(figure_id: str) -> str:
-        return breakdown_text(impact.figure(figure_id), branches, lang())
-
-    @env.macro
     def figure_cards(ids: list[str] | None = None, group: str | None = None) -> str:
         chosen = [impact.figure(i) for i in ids] if ids else [
             f for f in impact.figures if f.group == group
         ]
         if not chosen:
             raise ValueError(f"figure_cards: no figure for ids={ids!r} group={group!r}")
-        cards = "".join(figure_card(f, impact, branches, lang()) for f in chosen)
+        cards = "".join(figure_card(f, impact, branches, lang) for f in chosen)
         return f'<div class="duo-cards">{cards}</div>'
 
-    @env.macro
-    def impact_charts() -> str:
-        return "\n".join(render_chart(c, impact, lang()) for c in impact.charts)
-
-    @env.macro
-    def cta(kind: str, secondary: bool = False, branch: str | None = None) -> str:
-        return cta_html(kind, lang(), secondary, branch)
-
-    env.macro(lambda kind: apply_url(kind, lang()), "apply_url")
-
-    @env.macro
     def sessions_link(branch: str | None = None) -> str:
         """A button to the service's list of information sessions (of one branch)."""
-        label = TEXT["sessions_branch" if branch else "sessions"][lang()]
-        href = escape(sessions_url(lang(), branch))
+        label = TEXT["sessions_branch" if branch else "sessions"][lang]
+        href = escape(sessions_url(lang, branch))
         return f'<a class="md-button duo-sessions" href="{href}">{label}</a>'
 
-
-    @env.macro
     def branch_list() -> str:
         out = []
         for code, country in branches.countries.items():
-            out.append(f"\n### {country.name[lang()]}\n")
+            out.append(f"\n### {country.name[lang]}\n")
             members = sorted(
-                (b for b in branches.branches if b.country == code), key=lambda b: b.name[lang()]
+                (b for b in branches.branches if b.country == code), key=lambda b: b.name[lang]
             )
             for b in members:
-                link = relative_link(env.page, f"{lang()}/branches/{b.id}.md")
-                since = TEXT["since"][lang()].format(b.opened)
+                link = relative_link(page, f"{lang}/branches/{b.id}.md")
+                since = TEXT["since"][lang].format(b.opened)
                 is_office = b.id == branches.organisation_head_office
-                office = f" ({TEXT['head_office'][lang()]})" if is_office else ""
-                out.append(f"- [{b.name[lang()]}]({link}){office}, {since}")
+                office = f" ({TEXT['head_office'][lang]})" if is_office else ""
+                out.append(f"- [{b.name[lang]}]({link}){office}, {since}")
         return "\n".join(out) + "\n"
 
-    env.macro(lambda: len(branches.branches), "branch_count")
-    env.macro(lambda: len(branches.countries), "country_count")
-    env.macro(lambda: f"{branches.listing.source[lang()]}, {branches.listing.year}",
-              "branch_list_source")
-    env.macro(lambda: min(b.opened for b in branches.branches), "founded")
-    # The mentor's age, always in the words of data/programme.yml: "50 ans ou plus".
-    env.macro(lambda: programme.eligibility.mentor.says(lang()), "mentor_age")
-    env.macro(lambda c: programme.eligibility.mentee[c].min_age, "mentee_min_age")
-    env.macro(lambda c: programme.eligibility.mentee[c].max_age, "mentee_max_age")
-    env.macro(lambda: mentee_conditions_markdown(programme, branches, lang()), "mentee_conditions")
-    env.macro(lambda: mentoring_languages_text(programme, lang()), "mentoring_languages")
-    env.macro(lambda: call_back_text(programme, lang()), "call_back")
-    env.macro(lambda: programme.privacy.retention_months, "retention_months")
-    env.macro(lambda: programme.privacy.version, "privacy_version")
-    env.macro(lambda: contact_html(branches.head_office(None), lang()), "head_office_contact")
-    env.macro(lambda: branches.head_office(None).name[lang()], "head_office_city")
-    env.macro(lambda: country_contacts(branches, lang()), "country_contacts")
-    env.macro(lambda branch_id: contact_html(branches.get(branch_id), lang()), "branch_contact")
+    return {
+        "figure": lambda figure_id: format_figure(impact.figure(figure_id), lang),
+        # "OCDE, Youth Policy Toolkit…, 2023": a figure's source and year, for a sentence.
+        "figure_source": lambda figure_id: source_and_year(
+            impact, impact.figure(figure_id), lang
+        ),
+        "figure_label": lambda figure_id: impact.figure(figure_id).label[lang],
+        "figure_breakdown": lambda figure_id: breakdown_text(
+            impact.figure(figure_id), branches, lang
+        ),
+        "figure_cards": figure_cards,
+        "impact_charts": lambda: "\n".join(render_chart(c, impact, lang) for c in impact.charts),
+        "cta": lambda kind, secondary=False, branch=None: cta_html(kind, lang, secondary, branch),
+        "apply_url": lambda kind: apply_url(kind, lang),
+        "sessions_link": sessions_link,
+        "branch_list": branch_list,
+        "branch_count": lambda: len(branches.branches),
+        "country_count": lambda: len(branches.countries),
+        "branch_list_source": lambda: (
+            f"{branches.listing.source[lang]}, {branches.listing.year}"
+        ),
+        "founded": lambda: min(b.opened for b in branches.branches),
+        # The mentor's age, always in the words of data/programme.yml: "50 ans ou plus".
+        "mentor_age": lambda: programme.eligibility.mentor.says(lang),
+        "mentee_min_age": lambda c: programme.eligibility.mentee[c].min_age,
+        "mentee_max_age": lambda c: programme.eligibility.mentee[c].max_age,
+        "mentee_conditions": lambda: mentee_conditions_markdown(programme, branches, lang),
+        "mentoring_languages": lambda: mentoring_languages_text(programme, lang),
+        "call_back": lambda: call_back_text(programme, lang),
+        "retention_months": lambda: programme.privacy.retention_months,
+        "privacy_version": lambda: programme.privacy.version,
+        "head_office_contact": lambda: contact_html(branches.head_office(None), lang),
+        "head_office_city": lambda: branches.head_office(None).name[lang],
+        "country_contacts": lambda: country_contacts(branches, lang),
+        "branch_contact": lambda branch_id: contact_html(branches.get(branch_id), lang),
+    }
+
+
+CALL = re.compile(r"\{\{(.*?)\}\}", re.S)
+# One environment for the whole build: an expression used on many pages is compiled once.
+JINJA = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
+
+
+def _compiled(expression: str) -> Callable[..., Any]:
+    try:
+        return COMPILED[expression]
+    except KeyError:
+        COMPILED[expression] = JINJA.compile_expression(expression, undefined_to_none=False)
+        return COMPILED[expression]
+
+
+COMPILED: dict[str, Callable[..., Any]] = {}
+
+
+def render_macros(markdown: str, page, data: SiteData) -> str:
+    """The page's Markdown with each `{{ … }}` replaced by its value."""
+    if "{{" not in markdown:
+        return markdown
+    scope = macros_for(page, data)
+    src = page.file.src_uri if page else "?"
+
+    def value(match: re.Match[str]) -> str:
+        expression = match.group(1).strip()
+        try:
+            result = _compiled(expression)(**scope)
+            if isinstance(result, jinja2.Undefined):
+                str(result)  # raises: the name is unknown
+        except Exception as exc:
+            raise PluginError(
+                f"{src}: the macro call {{{{ {expression} }}}} failed: "
+                f"{type(exc).__name__}: {exc}"
+            ) from None
+        return str(result)
+
+    return CALL.sub(value, markdown)
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    return render_macros(markdown, page, load_default())

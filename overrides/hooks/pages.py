@@ -18,7 +18,6 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
-from mkdocs_macros import context as macros_context
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
@@ -31,11 +30,6 @@ from overrides.hooks.typography import (  # noqa: E402
 from sitedata import DataError, load_default  # noqa: E402
 from sitedata.models import Branch, SiteData  # noqa: E402
 from sitedata.urls import DEFAULT_LANGUAGE, LANGUAGES, page_path, split_language  # noqa: E402
-
-# mkdocs-macros runs git 13 times per language (39 processes a build, most of the gap to a
-# plain MkDocs build) for a `git` variable no page uses: it now says what it says outside a
-# repository.
-macros_context.get_git_info = lambda: {"status": False, "date": None}
 
 
 def missing_pages(docs_dir: Path, languages: tuple[str, ...] = LANGUAGES) -> dict[str, list[str]]:
@@ -127,22 +121,48 @@ def _respace_toc(items) -> None:  # type: ignore[no-untyped-def]
         _respace_toc(item.children)
 
 
+def _fail_on_spacing(page, text: str) -> None:  # type: ignore[no-untyped-def]
+    errors = french_spacing_errors(text)
+    if errors:
+        lines = "\n".join(f"  {e}" for e in errors[:20])
+        raise PluginError(
+            f"{page.file.src_uri}: French spacing needs a narrow no-break space (U+202F), "
+            f"see overrides/hooks/typography.py:\n{lines}"
+        )
+
+
+def _description(page, config: MkDocsConfig) -> str:  # type: ignore[no-untyped-def]
+    return (page.meta or {}).get("description") or config.site_description or ""
+
+
 def on_page_content(html: str, page, config: MkDocsConfig, files: Files) -> str:
-    """Python-Markdown folds a heading's U+202F into a plain space in the table of contents;
-    put it back on French pages."""
+    """French pages: what a reader sees of the page's own text (its content, title and
+    description) follows French spacing (U+202F before ; : ! ?). Python-Markdown folds a
+    heading's U+202F into a plain space in the table of contents: put it back."""
     if split_language(page.url)[0] == "fr":
         _respace_toc(page.toc)
+        own = [str(page.title or ""), _description(page, config), visible_text(html)]
+        _fail_on_spacing(page, "\n".join(own))
     return html
 
 
+# The templates whose French frame (header, navigation, footer) this build has checked.
+FRAMES_CHECKED: set[str] = set()
+
+
+def on_pre_build(config: MkDocsConfig) -> None:
+    FRAMES_CHECKED.clear()
+
+
 def on_post_page(output: str, page, config: MkDocsConfig) -> str:
-    """French pages: what a reader sees follows French spacing (U+202F before ; : ! ?)."""
+    """The frame around the content is the same on every French page of one template:
+    the whole page is read once per template and build (an HTML parse of each full page
+    was most of this check's time)."""
     if split_language(page.url)[0] == "fr":
-        errors = french_spacing_errors(visible_text(output))
-        if errors:
-            lines = "\n".join(f"  {e}" for e in errors[:20])
-            raise PluginError(
-                f"{page.file.src_uri}: French spacing needs a narrow no-break space (U+202F), "
-                f"see overrides/hooks/typography.py:\n{lines}"
-            )
+        template = (page.meta or {}).get("template") or (
+            "404.html" if page.file.src_uri.endswith("404.md") else "main.html"
+        )
+        if template not in FRAMES_CHECKED:
+            _fail_on_spacing(page, visible_text(output))
+            FRAMES_CHECKED.add(template)
     return output

@@ -421,6 +421,25 @@ def test_a_french_page_with_a_plain_space_before_a_colon_fails_the_build_naming_
     assert "fr/faq.md" in log and "U+202F" in log, log
 
 
+@pytest.mark.parametrize("where", ["description", "navigation"])
+def test_a_plain_space_in_a_french_description_or_the_navigation_fails_the_build(
+    tmp_path: Path, where: str
+):
+    """The page's own text is read on every page; the frame around it once per template."""
+    project = copy_of_project(tmp_path)
+    if where == "description":
+        edited, old, new = project / "docs" / "fr" / "contact.md", "\u202f:", " :"
+    else:
+        edited, old, new = project / "mkdocs.yml", "\n  - Aide:", '\n  - "Aide ?":'
+    text = edited.read_text("utf-8")
+    assert old in text
+    edited.write_text(text.replace(old, new, 1), encoding="utf-8")
+    result = build_site(tmp_path / "out", project=project)
+    assert result.returncode != 0
+    log = result.stdout + result.stderr
+    assert "French spacing" in log and "U+202F" in log, log
+
+
 @pytest.fixture(scope="module")
 def changed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site built from changed data: every changed fact must show on the pages."""

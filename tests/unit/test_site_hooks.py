@@ -389,3 +389,53 @@ def test_the_dutch_words_of_the_hooks_say_je_never_u():
     strings = hook_strings("nl")
     assert len(strings) > 20
     assert not [t for t in strings if FORMAL_DUTCH.search(t)]
+
+
+# --- Macro calls in pages --------------------------------------------------------------------
+
+
+def page_at(src_uri: str, url: str):
+    """The two attributes of an MkDocs page the macros read."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(url=url, file=SimpleNamespace(src_uri=src_uri))
+
+
+@pytest.mark.parametrize(
+    ("src_uri", "url", "lang"),
+    [("fr/impact.md", "impact/", "fr"), ("nl/impact.md", "nl/impact/", "nl"),
+     ("en/impact.md", "en/impact/", "en")],
+)
+def test_a_macro_call_is_replaced_by_its_value_in_the_pages_language(src_uri, url, lang):
+    data = load_default()
+    figure = data.impact.figures[0]
+    text = f'Before {{{{ figure("{figure.id}") }}}} / {{{{cta("mentor")}}}} after.'
+    out = macros.render_macros(text, page_at(src_uri, url), data)
+    assert out == (
+        f"Before {format_figure(figure, lang)} / {cta_html('mentor', lang)} after."
+    )
+
+
+def test_a_page_without_macro_calls_and_template_like_text_are_left_as_written():
+    data = load_default()
+    page = page_at("en/faq.md", "en/faq/")
+    text = "## Heading {#anchor}\n\n{% not a tag %} and {# not a comment #}\n"
+    assert macros.render_macros(text, page, data) == text
+    assert macros.render_macros("{{ branch_count() }} {#x}", page, data) == (
+        f"{len(data.branches.branches)} {{#x}}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("call", "reason"),
+    [("nope()", "'nope' is undefined"), ("nope", "'nope' is undefined"),
+     ('figure("no_such_figure")', "no_such_figure"), ("cta('mentor', True)", "primary")],
+)
+def test_an_unknown_or_failing_macro_call_stops_the_build_naming_the_page(call, reason):
+    from mkdocs.exceptions import PluginError
+
+    with pytest.raises(PluginError) as failure:
+        macros.render_macros(f"x {{{{ {call} }}}} y", page_at("nl/faq.md", "nl/faq/"),
+                             load_default())
+    assert str(failure.value).startswith(f"nl/faq.md: the macro call {{{{ {call} }}}} failed")
+    assert reason in str(failure.value)
