@@ -86,11 +86,12 @@ benchmarks/node_modules/.installed: benchmarks/package.json benchmarks/package-l
 
 # Site build, page weight, Lighthouse and service load against the budgets:
 # writes benchmarks/results.json and benchmarks/RESULTS.md; then the information sessions
-# (50 simultaneous bookings, the public list): benchmarks/sessions_results.json and their
-# section at the end of RESULTS.md.
+# (50 simultaneous bookings, the public list) and the workspace at 100,000 applications,
+# each into its *_results.json and its own section at the end of RESULTS.md.
 bench: install-test benchmarks/node_modules/.installed
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/sessions.py
+	$(BIN)/python benchmarks/workspace.py
 
 clean:
 	rm -rf site instance .pytest_cache

@@ -48,6 +48,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 
 import servers  # noqa: E402  (also puts tests/ on the path, for localservers)
+from report import write_section  # noqa: E402
 
 ROOT = servers.ROOT
 LIST_BUDGET_MS = 50.0  # p95 of /fr/sessions/ with 500 upcoming sessions, server side
@@ -555,17 +556,6 @@ def markdown(results: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_section(path: Path, section: str) -> None:
-    """The section at the end of RESULTS.md, replacing the previous one (`make bench`
-    rewrites the rest of the file first)."""
-    text = path.read_text() if path.is_file() else ""
-    start = text.find(SECTION)
-    if start >= 0:
-        after = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + (text[after + 1:] if after >= 0 else "")
-    path.write_text(text.rstrip() + ("\n\n" if text.strip() else "") + section)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small counts (the smoke test)")
@@ -606,7 +596,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "sessions_results.json").write_text(
         json.dumps(results, indent=2, default=str) + "\n")
-    write_section(args.out / "RESULTS.md", markdown(results))
+    write_section(args.out / "RESULTS.md", SECTION, markdown(results))
     for v in results["verdicts"]:
         log(f"{'met   ' if v['met'] else 'MISSED'} {v['measure']}: {v['value']} "
             f"(budget {v['budget']})")

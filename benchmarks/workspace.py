@@ -43,12 +43,15 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "benchmarks"
+SECTION = "## Workspace at"  # its title in RESULTS.md
 # The tests' helpers: the PostgreSQL cluster, and a member of staff signing in.
 sys.path.append(str(ROOT / "tests"))
+sys.path.insert(0, str(BENCH_DIR))
 
 import psutil  # noqa: E402
 from flask import Flask  # noqa: E402
 from localservers import PostgresCluster  # noqa: E402
+from report import write_section  # noqa: E402
 from sqlalchemy import Engine, event, insert, text  # noqa: E402
 from staff_support import StaffMember, signed_in  # noqa: E402
 
@@ -793,13 +796,12 @@ def export_table(results: dict[str, Any]) -> str:
 def markdown(results: dict[str, Any]) -> str:
     m = results["machine"]
     parts = [
-        "## Workspace at 100,000 applications" if results["rows"] >= 100_000 else
-        f"## Workspace at {results['rows']:,} applications",
+        f"{SECTION} {results['rows']:,} applications",
         "",
         f"- Date: {results['date']}; commit {results['commit']}; "
         f"{m['cores']} cores, Python {m['python']}; load average {m['load_start']:.2f} at "
         f"start, {m['load_end']:.2f} at end; took {results['seconds']:.0f} s.",
-        "- Made by `python benchmarks/workspace.py` (not part of `run.py`): "
+        "- Made by `python benchmarks/workspace.py` (the last step of `make bench`): "
         f"{results['rows']:,} generated applications over the 13 branches and two years "
         "(bulk inserts; duplicate keys and links as at submission), in a SQLite file and in "
         "a PostgreSQL server (durable settings, `VACUUM ANALYZE` after the load, as "
@@ -969,6 +971,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     report = markdown(results)
     (args.out / "workspace_results.md").write_text(report)
+    write_section(args.out / "RESULTS.md", SECTION, report)
     print(table(results))
     print()
     print(export_table(results))

@@ -26,6 +26,9 @@ ROWS = 2000
 def test_the_workspace_benchmark_smoke_mode_generates_queries_and_exports(tmp_path: Path):
     import workspace as bench
 
+    earlier = "# Benchmark results\n\n## Earlier section\n\ntext\n"
+    stale = "## Workspace at 10 applications\n\nan older run\n"
+    (tmp_path / "RESULTS.md").write_text(earlier + "\n" + stale)
     done = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "workspace.py"), "--rows", str(ROWS),
          "--quick", "--out", str(tmp_path)],
@@ -67,3 +70,5 @@ def test_the_workspace_benchmark_smoke_mode_generates_queries_and_exports(tmp_pa
     assert f"## Workspace at {ROWS:,} applications" in report
     assert "| DB | Role | Case |" in report
     assert "EXPLAIN QUERY PLAN" in report and "EXPLAIN (ANALYZE, BUFFERS)" in report
+    # `make bench` runs it last: its section replaces the older one at the end of RESULTS.md.
+    assert (tmp_path / "RESULTS.md").read_text() == earlier + "\n" + report
