@@ -18,6 +18,7 @@ from forms_service.services.applications import (
     ApplicationInput,
     ApplicationTooLarge,
     ReferenceSpaceExhausted,
+    confirmation_withheld,
     find_by_reference,
     routed_branch,
     submit_application,
@@ -122,6 +123,7 @@ def form(lang: str, kind: str):  # type: ignore[no-untyped-def]
 def thanks(lang: str, kind: str, reference: str):  # type: ignore[no-untyped-def]
     _check(lang, kind)
     decoy = session.get("decoy") or {}
+    withheld = False
     if decoy.get("reference") == reference and decoy.get("kind") == kind:
         branch_id = decoy.get("branch")
     else:
@@ -129,9 +131,11 @@ def thanks(lang: str, kind: str, reference: str):  # type: ignore[no-untyped-def
         if application is None or application.kind != kind:
             abort(404)
         branch_id = application.branch_id
+        withheld = confirmation_withheld(db.session, application)
     branch = load_default().branches.get(branch_id)
     return render_template(
-        "apply/thanks.html", lang=lang, kind=kind, branch=branch, reference=reference
+        "apply/thanks.html", lang=lang, kind=kind, branch=branch, reference=reference,
+        confirmation_withheld=withheld,
     )
 
 

@@ -92,6 +92,17 @@ def find_by_reference(session: Session, reference: str) -> Application | None:
     return session.scalar(select(Application).where(Application.reference == reference))
 
 
+def confirmation_withheld(session: Session, application: Application) -> bool:
+    """True when the application's confirmation was kept unsent (too many to its address)."""
+    return session.scalar(
+        select(func.count()).select_from(OutboxMessage).where(
+            OutboxMessage.application_id == application.id,
+            OutboxMessage.kind == "confirmation",
+            OutboxMessage.status == "withheld",
+        )
+    ) > 0
+
+
 def find_by_token(session: Session, token: str) -> Application | None:
     return session.scalar(select(Application).where(Application.submission_token == token))
 

@@ -305,6 +305,25 @@ def test_a_strangers_address_gets_three_confirmations_a_day_and_the_branch_sees_
     assert any(note in html for note in WITHHELD_NOTES)
 
 
+@pytest.mark.parametrize(("lang", "sent", "not_sent"), [
+    ("fr", "Nous vous avons envoyé un e-mail", "Nous ne vous avons pas envoyé d'autre e-mail"),
+    ("nl", "We hebben je een e-mail gestuurd", "We hebben je geen nieuwe e-mail gestuurd"),
+    ("en", "We have sent you an e-mail", "We have not sent you another e-mail"),
+])
+def test_the_thank_you_page_says_no_e_mail_was_sent_when_the_confirmation_was_withheld(
+    sqlite_url: str, lang: str, sent: str, not_sent: str
+) -> None:
+    app = make_app(sqlite_url, CONFIRMATIONS_PER_ADDRESS=1)
+    pages = []
+    for n in range(2):
+        visitor = ApplicationActions(app.test_client())
+        answer = visitor.submit("volunteer", lang, email=STRANGER, first_name=f"Prize{'x' * n}")
+        assert answer.status_code == 303
+        pages.append(visitor.client.get(answer.location).text)
+    assert sent in pages[0] and not_sent not in pages[0]
+    assert not_sent in pages[1] and sent not in pages[1]
+
+
 def test_the_limit_counts_an_internationalised_domain_once_in_both_spellings(
     sqlite_url: str,
 ) -> None:
