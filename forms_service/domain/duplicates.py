@@ -8,7 +8,7 @@ birth year (accents, case and spacing ignored). Nothing is merged: staff decide.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from forms_service.domain.text import normalise_phone
@@ -31,6 +31,12 @@ def phone_key(phone: str | None, country: str | None = None) -> str | None:
     if not phone:
         return None
     return normalise_phone(phone, country or "BE") or None
+
+
+def phone_keys(phone: str | None, countries: Iterable[str]) -> set[str]:
+    """Every key a typed number can stand for: one for an international number ("+33 6…",
+    "0033 6…"), one per country for a national one ("06…" in France, "0470…" in Belgium)."""
+    return {key for country in countries if (key := phone_key(phone, country))}
 
 
 def fold(text: str) -> str:

@@ -9,7 +9,7 @@ whatever the URL, the filter or the search.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, Row, Select, and_, case, false, func, not_
 from sqlalchemy.orm import Session
 
 from forms_service.domain import pipeline as rules
-from forms_service.domain.duplicates import email_key, fold, phone_key
+from forms_service.domain.duplicates import email_key, fold, phone_keys
 from forms_service.domain.references import REFERENCE_ALPHABET, REFERENCE_PREFIX
 from forms_service.domain.scope import Scope, visible_branches
 from forms_service.models import Application, ApplicationEvent, DuplicateLink, User
@@ -99,17 +99,20 @@ def _filtered(
         query = query.where(Application.created_at < now - timedelta(days=WAITING[flt.waiting]))
     text = (flt.q or "").strip()
     if text:
-        query = query.where(search_clause(session, text))
+        query = query.where(search_clause(session, text, site.branches.countries))
     return query
 
 
 REFERENCE_SHAPE = re.compile(re.escape(REFERENCE_PREFIX) + f"[{REFERENCE_ALPHABET}]{{6}}")
 
 
-def search_clause(session: Session, text: str) -> ColumnElement[bool]:
+def search_clause(
+    session: Session, text: str, countries: Iterable[str]
+) -> ColumnElement[bool]:
     """What was typed in the search box: a reference, an e-mail address, a phone number,
     else a part of a name. One condition, not an OR of all four: each of the first three is
-    a look-up in its own index, and only a name is searched for inside the names."""
+    a look-up in its own index, and only a name is searched for inside the names. A number
+    typed without its country code is looked for as a number of each of `countries`."""
     if REFERENCE_SHAPE.fullmatch(text.upper()):
         return Application.reference == text.upper()
     # The key's own index gives the few ids first; the scope then checks those rows. Asked
@@ -117,9 +120,9 @@ def search_clause(session: Session, text: str) -> ColumnElement[bool]:
     if "@" in text:
         key = Application.email_key == email_key(text)
         return Application.id.in_(session.scalars(select(Application.id).where(key)).all())
-    phone = phone_key(text)
-    if phone and not any(ch.isalpha() for ch in text):
-        key = Application.phone_key == phone
+    phones = phone_keys(text, countries)
+    if phones and not any(ch.isalpha() for ch in text):
+        key = Application.phone_key.in_(sorted(phones))
         return Application.id.in_(session.scalars(select(Application.id).where(key)).all())
     folded = fold(text)
     return Application.search_name.contains(folded, autoescape=True) if folded else false()

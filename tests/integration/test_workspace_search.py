@@ -82,6 +82,30 @@ def test_a_name_search_lists_overdue_matches_first_then_the_newest_page_by_page(
     assert refs(search(app, GHENT, "janss", page=9, page_size=3)) == expected[6:]
 
 
+def test_a_number_typed_without_its_country_code_finds_applicants_of_every_country(app):
+    """A coordinator types the number as the applicant said it: "06 12 34 56 78" is French,
+    "0470 12 34 56" Belgian; neither needs the +33 or +32 the key is stored with."""
+    answers = dict(
+        first_name="Inès", last_name="Martin", email="ines@example.org", phone="06 12 34 56 78",
+        country="FR", postcode="75011", birth_year="2001", sector="Commerce",
+        languages=["fr"], availability=["weekend"],
+    )
+    with app.app_context():
+        paris = submit_application(
+            db.session, ApplicationInput("mentee", "fr", answers), load_default(),
+            datetime.now(UTC),
+        )
+        db.session.commit()
+        assert (paris.branch_id, paris.phone_key) == ("paris", "+33612345678")
+        paris = paris.reference
+    ghent = stored(app, "Élodie", "Dubois", "elodie@example.org", "+32470123456")
+    for q in ("06 12 34 56 78", "0612345678", "+33 6 12 34 56 78", "0033612345678"):
+        assert refs(search(app, ADMIN, q)) == [paris], q
+    assert refs(search(app, ADMIN, "0470 12 34 56")) == [ghent]
+    # The scope still holds: Ghent's coordinator does not find the Paris applicant.
+    assert search(app, GHENT, "06 12 34 56 78").total == 0
+
+
 def test_a_search_by_email_phone_or_reference_stays_inside_the_scope(app):
     # The same person applied in Ghent, then in Antwerp.
     ghent = stored(app, "Élodie", "Dubois", "elodie@example.org", "+32470123456", days_ago=3)

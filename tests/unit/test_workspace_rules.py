@@ -6,7 +6,14 @@ import pytest
 
 from forms_service.domain import pipeline as rules
 from forms_service.domain.csvsafe import neutralise
-from forms_service.domain.duplicates import email_key, fold, keys_of, matching_keys, name_key
+from forms_service.domain.duplicates import (
+    email_key,
+    fold,
+    keys_of,
+    matching_keys,
+    name_key,
+    phone_keys,
+)
 from forms_service.domain.scope import Scope, visible_branches
 from sitedata import load_default
 
@@ -115,6 +122,14 @@ def test_phones_written_differently_match_on_their_normalised_form():
     a = keys_of("a@example.org", {"phone": "0470 12 34 56", "country": "BE"})
     b = keys_of("b@example.org", {"phone": "+32470123456", "country": "BE"})
     assert matching_keys(a, b) == ["phone"]
+
+
+def test_a_national_number_stands_for_one_number_per_country_an_international_one_for_one():
+    # A French or a Dutch mobile number; in Belgium no number is written so.
+    assert phone_keys("06 12 34 56 78", ["BE", "FR", "NL"]) == {"+33612345678", "+31612345678"}
+    assert phone_keys("+33 6 12 34 56 78", ["BE", "FR", "NL"]) == {"+33612345678"}
+    assert phone_keys("06 12 34 56 78", ["FR"]) == {"+33612345678"}
+    assert phone_keys("not a number", ["BE", "FR"]) == set()
 
 
 @pytest.mark.parametrize("cell", ["=1+1", "+32 470", "-2", "@SUM(A1)", "\tx", "\rx"])
