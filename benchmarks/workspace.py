@@ -69,7 +69,7 @@ from forms_service.kinds import (  # noqa: E402
 )
 from forms_service.models import Application, DuplicateLink  # noqa: E402
 from forms_service.services import workspace  # noqa: E402
-from forms_service.services.duplicates import set_keys  # noqa: E402
+from forms_service.services.duplicates import MAX_LINKS, set_keys  # noqa: E402
 from forms_service.services.workspace import QueueFilter  # noqa: E402
 from sitedata import load_default  # noqa: E402
 
@@ -248,8 +248,8 @@ def generate(n: int, now: datetime, seed: int = SEED) -> tuple[list[dict], list[
 
 
 def duplicate_links(rows: list[dict], rng: random.Random) -> list[dict]:
-    """What link_duplicates writes at submission: each application linked both ways to every
-    earlier one sharing a key. Some older pairs already have a verdict."""
+    """What link_duplicates writes at submission: each application linked both ways to the
+    newest MAX_LINKS earlier ones sharing a key. Some older pairs already have a verdict."""
     seen: dict[tuple[str, str], list[int]] = {}
     links: list[dict] = []
     for row in rows:
@@ -260,7 +260,8 @@ def duplicate_links(rows: list[dict], rng: random.Random) -> list[dict]:
                 for other in seen.get((key, value), ()):
                     earlier.setdefault(other, []).append(key)
                 seen.setdefault((key, value), []).append(row["id"])
-        for other, keys in earlier.items():
+        newest = sorted(earlier.items(), reverse=True)[:MAX_LINKS]
+        for other, keys in newest:
             verdict = "open"
             if row["status"] not in ("new", "contacted") and rng.random() < 0.5:
                 verdict = "duplicate" if rng.random() < 0.7 else "distinct"

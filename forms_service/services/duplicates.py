@@ -22,8 +22,16 @@ def set_keys(application: Application) -> None:
     application.search_name = fold(str(name))[:255] or None
 
 
-def link_duplicates(session: Session, application: Application) -> list[Application]:
-    """Link `application` (flushed) both ways to every earlier one sharing a key."""
+# The earlier applications a new one is linked to, newest first, at most. Someone who applied
+# many times (or many forms sent with one stranger's number) must not make each new
+# application cost more than the last: the newest are linked, and each of them to its own
+# earlier ones, so staff can follow the chain.
+MAX_LINKS = 10
+
+
+def link_duplicates(session: Session, application: Application) -> list[int]:
+    """Link `application` (flushed) both ways to the newest earlier ones sharing a key (at
+    most MAX_LINKS); their ids."""
     own = {"email": application.email_key, "phone": application.phone_key,
            "name": application.name_key}
     conditions = [
@@ -31,12 +39,14 @@ def link_duplicates(session: Session, application: Application) -> list[Applicat
     ]
     if not conditions:
         return []
-    earlier = session.scalars(
-        select(Application).where(or_(*conditions), Application.id != application.id)
+    earlier = session.execute(
+        select(Application.id, Application.email_key, Application.phone_key,
+               Application.name_key)
+        .where(or_(*conditions), Application.id != application.id)
+        .order_by(Application.id.desc()).limit(MAX_LINKS)
     ).all()
-    for other in earlier:
-        theirs = {"email": other.email_key, "phone": other.phone_key, "name": other.name_key}
-        keys = ",".join(matching_keys(own, theirs))
-        session.add(DuplicateLink(application_id=application.id, other_id=other.id, keys=keys))
-        session.add(DuplicateLink(application_id=other.id, other_id=application.id, keys=keys))
-    return list(earlier)
+    for other_id, email, phone, name in earlier:
+        keys = ",".join(matching_keys(own, {"email": email, "phone": phone, "name": name}))
+        session.add(DuplicateLink(application_id=application.id, other_id=other_id, keys=keys))
+        session.add(DuplicateLink(application_id=other_id, other_id=application.id, keys=keys))
+    return [row[0] for row in earlier]
