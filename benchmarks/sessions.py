@@ -61,8 +61,8 @@ BOOK_PATH = re.compile(r"^/fr/sessions/\d+/book$")
 CANCEL_PATH = re.compile(r"^/fr/sessions/cancel/[^/]+/$")
 SECTION = "## Information sessions"
 # Booking: a place or a place in line (303), or full meanwhile (409). Cancelling: done (200),
-# or the links superseded by a promotion in the meantime (410, on the booked page or on the
-# cancel POST).
+# or the links superseded by a promotion in the meantime (410, on the booked page, the cancel
+# page or the cancel POST).
 OUTCOMES = ("booked", "full", "cancelled", "superseded")
 
 
@@ -176,6 +176,9 @@ class Client:
             return
         url = self.base + link.group(1)
         question = self.http.get(url, timeout=120)
+        if question.status_code == 410:  # promoted between the two pages: the same
+            self.outcomes["superseded"] += 1
+            return
         token = CSRF.search(question.text)
         if token is None:
             self.errors.append(f"GET cancel {question.status_code}")
