@@ -60,12 +60,12 @@ class Application(Base):
     branch_id: Mapped[str] = mapped_column(String(32))
     email: Mapped[str] = mapped_column(String(320), index=True)
     answers: Mapped[dict[str, Any]] = mapped_column(JSON)
-    consent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    consent_at: Mapped[datetime] = mapped_column(AwareDateTime())
     privacy_version: Mapped[str] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(32), default="new")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+        AwareDateTime(), default=utcnow, onupdate=utcnow
     )
     # The workspace: duplicate keys (domain.duplicates), and when staff first called.
     email_key: Mapped[str | None] = mapped_column(String(320), nullable=True, index=True)
@@ -74,7 +74,7 @@ class Application(Base):
     # The folded full name (no accents, lower case), for the workspace's search.
     search_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
     first_contact_at: Mapped[datetime | None] = mapped_column(
-        DateTime(timezone=True), nullable=True
+        AwareDateTime(), nullable=True
     )
     # The step a closed application was closed from (it can be reopened there).
     closed_from: Mapped[str | None] = mapped_column(String(32), nullable=True)

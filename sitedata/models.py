@@ -222,6 +222,10 @@ class Branches(Strict):
                 return b
         raise KeyError(branch_id)
 
+    def timezone_of(self, branch_id: str) -> str:
+        """The time zone of the branch's country: its information sessions are held in it."""
+        return self.countries[self.get(branch_id).country].timezone
+
     def head_office(self, country: str | None) -> Branch:
         info = self.countries.get(country) if country else None  # type: ignore[call-overload]
         return self.get(info.head_office if info else self.organisation_head_office)

@@ -20,11 +20,6 @@ from forms_service.models import Booking, InfoSession, OutboxMessage
 from sitedata.models import SiteData
 
 
-def timezone_of(site: SiteData, branch_id: str) -> str:
-    branch = site.branches.get(branch_id)
-    return site.branches.countries[branch.country].timezone
-
-
 def booking_links(booking: Booking) -> dict[str, str]:
     secret = current_app.config["SECRET_KEY"]
     return {
@@ -37,7 +32,7 @@ def booking_links(booking: Booking) -> dict[str, str]:
 
 def context(row: InfoSession, booking: Booking, site: SiteData) -> dict[str, Any]:
     branch = site.branches.get(row.branch_id)
-    tz = timezone_of(site, row.branch_id)
+    tz = site.branches.timezone_of(row.branch_id)
     return dict(
         s=row, booking=booking, branch=branch, lang=booking.lang,
         when=rule.when_in_words(row.starts_at, row.ends_at, tz, booking.lang),
@@ -56,7 +51,7 @@ def invitation(row: InfoSession, booking: Booking, site: SiteData, method: str,
                         link=booking_links(booking)["cancel"])
     return ics.build(ics.Invitation(
         uid=booking.uid, method=method, sequence=row.sequence, starts_at=row.starts_at,
-        ends_at=row.ends_at, timezone=timezone_of(site, row.branch_id), summary=summary,
+        ends_at=row.ends_at, timezone=site.branches.timezone_of(row.branch_id), summary=summary,
         description=description, organizer_email=inbox_of(site.branches, branch),
         organizer_name=f"DUO for a JOB {branch.name[booking.lang]}",
         location=row.place, url=row.online_url,
@@ -113,7 +108,7 @@ def changed(
 
 def session_cancelled(row: InfoSession, booking: Booking, site: SiteData,
                       offer: list[InfoSession], now: datetime) -> OutboxMessage:
-    tz = {s.id: timezone_of(site, s.branch_id) for s in offer}
+    tz = {s.id: site.branches.timezone_of(s.branch_id) for s in offer}
     options = [
         (rule.when_in_words(s.starts_at, s.ends_at, tz[s.id], booking.lang),
          site.branches.get(s.branch_id).name[booking.lang], s.online)

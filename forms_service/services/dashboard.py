@@ -27,9 +27,6 @@ class Dashboard:
     per_kind: dict[str, list[int]]  # kind -> count per month
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
 
 def last_months(now: datetime, count: int = 12) -> list[str]:
     year, month = now.year, now.month
@@ -60,7 +57,7 @@ def dashboard(
             )
         ).all()
         delays = [
-            (_aware(contact) - _aware(created)).total_seconds() / 86400 for created, contact in rows
+            (contact - created).total_seconds() / 86400 for created, contact in rows
         ]
         medians[window] = round(statistics.median(delays), 1) if delays else None
         counts[window] = len(delays)

@@ -80,11 +80,6 @@ class BookingInput:
     waiting_list: bool = False
 
 
-def timezone_of(site: SiteData, branch_id: str) -> str:
-    branch = site.branches.get(branch_id)
-    return site.branches.countries[branch.country].timezone
-
-
 def check_input(site: SiteData, data: SessionInput, scope: Scope | None) -> None:
     if scope is not None and data.branch_id not in visible_branches(scope, site.branches):
         raise SessionNotFound(data.branch_id)
@@ -140,7 +135,7 @@ def create(
     scope: Scope | None = None,
 ) -> InfoSession:
     check_input(site, data, scope)
-    starts = rule.from_local(data.starts_local, timezone_of(site, data.branch_id))
+    starts = rule.from_local(data.starts_local, site.branches.timezone_of(data.branch_id))
     if starts <= now:
         raise SessionRefused("the session must start in the future")
     row = InfoSession(
@@ -166,7 +161,7 @@ def change(
     check_input(site, data, scope)
     if data.branch_id != row.branch_id:
         raise SessionRefused("a session stays in its branch")
-    starts = rule.from_local(data.starts_local, timezone_of(site, row.branch_id))
+    starts = rule.from_local(data.starts_local, site.branches.timezone_of(row.branch_id))
     if data.capacity < row.booked:
         raise SessionRefused("fewer places than people already booked")
     moved = (starts, starts + timedelta(minutes=data.minutes), data.place or None,
@@ -269,7 +264,7 @@ def all_sessions(session: Session, now: datetime, include_past: bool = False) ->
 
 
 def local_start(site: SiteData, row: InfoSession) -> datetime:
-    return rule.local_time(row.starts_at, timezone_of(site, row.branch_id))
+    return rule.local_time(row.starts_at, site.branches.timezone_of(row.branch_id))
 
 
 # --- the public ---------------------------------------------------------------------------
@@ -323,12 +318,17 @@ def _release(session: Session, session_id: int) -> None:
     )
 
 
+def is_closed(row: InfoSession, now: datetime) -> bool:
+    """No more bookings: the session was cancelled, or it has begun."""
+    return row.status != "scheduled" or row.starts_at <= now
+
+
 def book(session: Session, site: SiteData, data: BookingInput, now: datetime) -> Booking:
     """A place, or a place on the waiting list; commits. Raises Full, AlreadyBooked, Closed."""
     row = session.get(InfoSession, data.session_id)
     if row is None:
         raise SessionNotFound(data.session_id)
-    if row.status != "scheduled" or _aware(row.starts_at) <= now:
+    if is_closed(row, now):
         raise Closed(data.session_id)
     key = email_key(data.email) or data.email.strip().casefold()
     existing = session.scalar(select(Booking).where(
@@ -435,7 +435,7 @@ def cancel_booking(session: Session, site: SiteData, booking: Booking, now: date
     session.add(messages.booking_cancelled(row, booking, site, now))
     if was == "confirmed":
         promoted = None
-        if row.status == "scheduled" and rule.promotes_waiting_list(_aware(row.starts_at), now):
+        if row.status == "scheduled" and rule.promotes_waiting_list(row.starts_at, now):
             waiting = session.scalars(
                 select(Booking).where(Booking.session_id == row.id, Booking.status == "waiting")
                 .order_by(Booking.created_at, Booking.id).limit(5)
@@ -508,7 +508,3 @@ def purge_bookings(session: Session, cutoff: datetime) -> int:
     return len(ids)
 
 
-def _aware(moment: datetime) -> datetime:
-    from datetime import UTC
-
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

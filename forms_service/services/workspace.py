@@ -154,7 +154,7 @@ def queue(
             rest.order_by(*newest).offset(start).limit(page_size - len(rows))
         ))
     cutoff = overdue_cutoff(site, now)
-    overdue_ids = {a.id for a in rows if a.status == "new" and _aware(a.created_at) < cutoff}
+    overdue_ids = {a.id for a in rows if a.status == "new" and a.created_at < cutoff}
     return QueuePage(rows, total, page, pages, overdue_ids, _duplicate_ids(session, rows))
 
 
@@ -198,14 +198,9 @@ def _search_page(
     return QueuePage(rows, total, page, pages, overdue_ids, _duplicate_ids(session, rows))
 
 
-def _aware(moment: datetime) -> datetime:
-    from datetime import UTC
-
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
 
 def is_overdue(application: Application, site: SiteData, now: datetime) -> bool:
-    return application.status == "new" and _aware(application.created_at) < overdue_cutoff(
+    return application.status == "new" and application.created_at < overdue_cutoff(
         site, now
     )
 

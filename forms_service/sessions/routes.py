@@ -66,7 +66,7 @@ def link_limit() -> str:
 def session_view(row: InfoSession, lang: str) -> dict:
     """What a person reads about a session: the date in words at the venue's local time."""
     site = load_default()
-    tz = service.timezone_of(site, row.branch_id)
+    tz = site.branches.timezone_of(row.branch_id)
     local = rule.local_time(row.starts_at, tz)
     return dict(
         s=row, branch=site.branches.get(row.branch_id),
@@ -152,8 +152,7 @@ def book(lang: str, session_id: int):  # type: ignore[no-untyped-def]
     except service.SessionNotFound:
         abort(404)
     view = session_view(row, lang)
-    closed = row.status != "scheduled" or row.starts_at.replace(tzinfo=row.starts_at.tzinfo
-                                                                 or UTC) <= now()
+    closed = service.is_closed(row, now())
     if request.method == "POST" and "application" in request.form:
         quick = FromApplicationForm()
         application = application_from_token(quick.application.data or "") \

@@ -53,8 +53,9 @@ class EraseForm(FlaskForm):
     )
 
 
-class ExportPersonForm(FlaskForm):
-    pass
+class ActionForm(FlaskForm):
+    """A button that acts (export a person's data, switch an account on or off): nothing to
+    fill in, the CSRF token alone is checked."""
 
 
 class AccountForm(FlaskForm):

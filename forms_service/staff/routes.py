@@ -34,9 +34,9 @@ from forms_service.services.workspace import NotFound, QueueFilter, Refused
 from forms_service.staff import bp
 from forms_service.staff.forms import (
     AccountForm,
+    ActionForm,
     DuplicateForm,
     EraseForm,
-    ExportPersonForm,
     MoveForm,
     MyAccountForm,
     NoteForm,
@@ -293,7 +293,7 @@ def person_privacy(reference: str):  # type: ignore[no-untyped-def]
     """Export or erase everything about the person who sent this application."""
     site = load_default()
     app_row = found(lambda: workspace.get(db.session, scope(), site, reference))
-    erase_form, export_form = EraseForm(prefix="erase"), ExportPersonForm(prefix="export")
+    erase_form, export_form = EraseForm(prefix="erase"), ActionForm(prefix="export")
     if request.method == "POST" and request.form.get("action") == "export":
         if export_form.validate_on_submit():
             data = privacy.export(db.session, app_row.email)
@@ -363,7 +363,7 @@ def accounts_view():  # type: ignore[no-untyped-def]
 @admin_required
 @fresh_required
 def account_active(user_id: int):  # type: ignore[no-untyped-def]
-    form = ExportPersonForm()
+    form = ActionForm()
     if not form.validate_on_submit():
         abort(400)
     try:

@@ -42,7 +42,7 @@ def _input(form: SessionForm) -> service.SessionInput:
 def _views(rows, site, lang):  # type: ignore[no-untyped-def]
     return [
         dict(s=r, when=rule.when_in_words(r.starts_at, r.ends_at,
-                                          service.timezone_of(site, r.branch_id), lang),
+                                          site.branches.timezone_of(r.branch_id), lang),
              branch=site.branches.get(r.branch_id))
         for r in rows
     ]
@@ -80,7 +80,7 @@ def session_detail(session_id: int):  # type: ignore[no-untyped-def]
                                                             session_id)
     except service.SessionNotFound:
         abort(404)
-    tz = service.timezone_of(site, row.branch_id)
+    tz = site.branches.timezone_of(row.branch_id)
     form = SessionForm(obj=None)
     form.branch.choices = _choices(site)
     if request.method == "GET":
