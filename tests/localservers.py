@@ -14,16 +14,20 @@ import shutil
 import socket
 import ssl
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 HOST = "127.0.0.1"
 PROJECT = Path(__file__).resolve().parent.parent
 NGINX = Path(shutil.which("nginx") or "/usr/sbin/nginx")
 NGINX_TEMPLATE = PROJECT / "deploy" / "nginx.conf.template"
+# The virtual environment running the tests or the benchmarks: its flask and gunicorn.
+BIN = Path(sys.executable).parent
 
 
 def free_port() -> int:
@@ -286,5 +290,57 @@ def nginx(root: Path, site_dir: Path, app_port: int, port: int | None = None,
         else:
             wait_for_http(f"http://{HOST}:{port}/", process, log)
         yield port
+    finally:
+        stop(process)
+
+
+def require_nginx() -> None:
+    """A failure, never a skip, when nginx is missing."""
+    if not NGINX.is_file():
+        import pytest  # here only: the benchmarks use this module without pytest
+
+        pytest.fail(f"nginx is missing ({NGINX}): install Debian's nginx package "
+                    "(make test does it).", pytrace=False)
+
+
+# -- gunicorn -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Gunicorn:
+    port: int
+    process: subprocess.Popen
+    log: Path
+    env: dict[str, str]
+
+    @property
+    def base(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+
+@contextlib.contextmanager
+def gunicorn_service(root: Path, config: dict[str, str], workers: int = 2,
+                     upgrade: bool = True, ready_path: str = "/fr/apply/mentor/",
+                     timeout: float = 90.0) -> Iterator[Gunicorn]:
+    """The service as production runs it: `flask db upgrade` (unless the caller made the
+    schema), then gunicorn with deploy/gunicorn.conf.py and `workers` workers on a free
+    loopback port, its output in root/gunicorn.log. `config` adds FLASK_* (and GUNICORN_*)
+    variables to this environment, without its mail server unless `config` names one."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "FLASK_MAIL_SERVER"}
+    env.update({"GUNICORN_BIND": f"{HOST}:{port}", "GUNICORN_WORKERS": str(workers), **config})
+    if upgrade:
+        subprocess.run([str(BIN / "flask"), "--app", "forms_service", "db", "upgrade"],
+                       cwd=PROJECT, env=env, check=True, capture_output=True, timeout=120)
+    log = root / "gunicorn.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [str(BIN / "gunicorn"), "-c", str(PROJECT / "deploy" / "gunicorn.conf.py"),
+             "forms_service:create_app()"],
+            cwd=PROJECT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_for_http(f"http://{HOST}:{port}{ready_path}", process, log, timeout=timeout)
+        yield Gunicorn(port, process, log, env)
     finally:
         stop(process)

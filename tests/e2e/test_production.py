@@ -7,9 +7,7 @@ A missing nginx fails the run (never a skip), like every other prerequisite.
 from __future__ import annotations
 
 import gzip
-import os
 import re
-import subprocess
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -17,46 +15,22 @@ from pathlib import Path
 
 import pytest
 from apply_support import fill_in
-from localservers import NGINX, free_port, nginx, stop, wait_for_http
-from sitebuild import PROJECT, built_site_or_fail
-
-GUNICORN = PROJECT / ".venv" / "bin" / "gunicorn"
+from localservers import free_port, gunicorn_service, nginx, require_nginx
+from sitebuild import built_site_or_fail
 
 
 @pytest.fixture(scope="module")
 def production(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
-    if not NGINX.is_file():  # a failure, never a skip, in CI and elsewhere
-        where = "in CI" if os.environ.get("CI") == "true" else "on this machine"
-        pytest.fail(f"nginx is missing {where} ({NGINX}). Install Debian's nginx package "
-                    "(make test does it).", pytrace=False)
+    require_nginx()
     root = tmp_path_factory.mktemp("production")
-    nginx_port, app_port = free_port(), free_port()
+    nginx_port = free_port()
     base = f"http://127.0.0.1:{nginx_port}"
     site = built_site_or_fail(tmp_path_factory, site_url=f"{base}/")
     database = root / "forms.sqlite3"
-
-    env = {
-        **os.environ,
-        "GUNICORN_BIND": f"127.0.0.1:{app_port}", "GUNICORN_WORKERS": "2",
-        "FLASK_DATABASE_URL": f"sqlite:///{database}", "FLASK_SECRET_KEY": "production-test",
-        "FLASK_SITE_DIR": str(site),
-    }
-    env.pop("FLASK_MAIL_SERVER", None)
-    flask = PROJECT / ".venv" / "bin" / "flask"
-    subprocess.run([str(flask), "--app", "forms_service", "db", "upgrade"], cwd=PROJECT, env=env,
-                   check=True, capture_output=True, timeout=60)
-    app_log = root / "gunicorn.log"
-    with app_log.open("wb") as out:
-        gunicorn = subprocess.Popen(
-            [str(GUNICORN), "-c", "deploy/gunicorn.conf.py", "forms_service:create_app()"],
-            cwd=PROJECT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )
-    try:
-        wait_for_http(f"http://127.0.0.1:{app_port}/fr/apply/mentor/", gunicorn, app_log)
-        with nginx(root, site, app_port, nginx_port):
-            yield {"base": base, "database": database, "root": root, "app_log": app_log}
-    finally:
-        stop(gunicorn)
+    config = {"FLASK_DATABASE_URL": f"sqlite:///{database}",
+              "FLASK_SECRET_KEY": "production-test", "FLASK_SITE_DIR": str(site)}
+    with gunicorn_service(root, config) as app, nginx(root, site, app.port, nginx_port):
+        yield {"base": base, "database": database, "root": root, "app_log": app.log}
 
 
 def fetch(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:

@@ -8,55 +8,30 @@ example.org; the same cause put the wrong port in redirects and hreflang links.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from apply_support import fill_in
-from localservers import HOST, NGINX, free_port, nginx, stop, wait_for_http
-
-PROJECT = Path(__file__).resolve().parents[2]
-GUNICORN = PROJECT / ".venv" / "bin" / "gunicorn"
-FLASK = PROJECT / ".venv" / "bin" / "flask"
+from localservers import HOST, gunicorn_service, nginx, require_nginx
 
 
 @pytest.fixture(scope="module")
 def https_front(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not NGINX.is_file():
-        pytest.fail(f"nginx is missing ({NGINX}): install Debian's nginx package "
-                    "(make test does it).", pytrace=False)
+    require_nginx()
     root = tmp_path_factory.mktemp("https")
     site = root / "site"
     (site / "nl").mkdir(parents=True)
     (site / "index.html").write_text('<!doctype html><html lang="fr"><title>DUO</title>')
     (site / "nl" / "index.html").write_text('<!doctype html><html lang="nl"><title>DUO</title>')
-    app_port = free_port()
-    env = {
-        **os.environ,
-        "GUNICORN_BIND": f"{HOST}:{app_port}", "GUNICORN_WORKERS": "2",
+    config = {
         "FLASK_DATABASE_URL": f"sqlite:///{root / 'forms.sqlite3'}",
         "FLASK_SECRET_KEY": "https-test", "FLASK_SITE_DIR": "/nonexistent",
         "FLASK_SESSION_COOKIE_SECURE": "true",
     }
-    env.pop("FLASK_MAIL_SERVER", None)
-    subprocess.run([str(FLASK), "--app", "forms_service", "db", "upgrade"], cwd=PROJECT,
-                   env=env, check=True, capture_output=True, timeout=60)
-    log = root / "gunicorn.log"
-    with log.open("wb") as out:
-        gunicorn = subprocess.Popen(
-            [str(GUNICORN), "-c", "deploy/gunicorn.conf.py", "forms_service:create_app()"],
-            cwd=PROJECT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )
-    try:
-        wait_for_http(f"http://{HOST}:{app_port}/fr/apply/mentor/", gunicorn, log, timeout=90)
-        with nginx(root, site, app_port, tls=True) as port:
-            assert port not in (443, 80)
-            yield f"https://{HOST}:{port}"
-    finally:
-        stop(gunicorn)
+    with gunicorn_service(root, config) as app, nginx(root, site, app.port, tls=True) as port:
+        assert port not in (443, 80)
+        yield f"https://{HOST}:{port}"
 
 
 @pytest.fixture

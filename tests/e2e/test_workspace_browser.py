@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from apply_support import ApplicationActions, fill_in
 from flask import Flask
-from localservers import NGINX, free_port, nginx, stop, wait_for_http
+from localservers import BIN, free_port, gunicorn_service, nginx, require_nginx
 from sitebuild import PROJECT, built_site_or_fail
 from sqlalchemy import update
 from werkzeug.serving import make_server
@@ -600,43 +600,27 @@ def test_the_pages_fit_a_phone_and_a_desktop_and_tables_scroll_in_their_own_regi
 
 # --- 4. Production: nginx in front of gunicorn ------------------------------------------
 
-GUNICORN = PROJECT / ".venv" / "bin" / "gunicorn"
-FLASK = PROJECT / ".venv" / "bin" / "flask"
+FLASK = BIN / "flask"
 
 
 @pytest.fixture(scope="module")
 def production(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """deploy/nginx.conf.template in front of gunicorn with deploy/gunicorn.conf.py, as
     tests/e2e/test_production.py runs them; the operator's commands in the same environment."""
-    if not NGINX.is_file():  # a failure, never a skip
-        pytest.fail(f"nginx is missing ({NGINX}). Install Debian's nginx package "
-                    "(make test does it).", pytrace=False)
+    require_nginx()
     root = tmp_path_factory.mktemp("workspace-production")
-    nginx_port, app_port = free_port(), free_port()
+    nginx_port = free_port()
     base = f"http://127.0.0.1:{nginx_port}"
     site = built_site_or_fail(tmp_path_factory, site_url=f"{base}/")
-    env = {
-        **os.environ,
-        "GUNICORN_BIND": f"127.0.0.1:{app_port}", "GUNICORN_WORKERS": "2",
+    config = {
         "FLASK_DATABASE_URL": f"sqlite:///{root / 'forms.sqlite3'}",
         "FLASK_SECRET_KEY": "workspace-production-test", "FLASK_SITE_DIR": str(site),
         "FLASK_PUBLIC_URL": base,
     }
-    env.pop("FLASK_MAIL_SERVER", None)
-    subprocess.run([str(FLASK), "--app", "forms_service", "db", "upgrade"], cwd=PROJECT,
-                   env=env, check=True, capture_output=True, timeout=120)
-    log = root / "gunicorn.log"
-    with log.open("wb") as out:
-        gunicorn = subprocess.Popen(
-            [str(GUNICORN), "-c", "deploy/gunicorn.conf.py", "forms_service:create_app()"],
-            cwd=PROJECT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )
-    try:
-        wait_for_http(f"http://127.0.0.1:{app_port}/staff/login", gunicorn, log)
-        with nginx(root, site, app_port, nginx_port):
-            yield {"base": base, "env": env, "log": log}
-    finally:
-        stop(gunicorn)
+    with gunicorn_service(root, config, ready_path="/staff/login") as app, nginx(
+        root, site, app.port, nginx_port
+    ):
+        yield {"base": base, "env": app.env, "log": app.log}
 
 
 def test_through_nginx_a_coordinator_signs_in_with_two_factors_and_opens_the_queue(

@@ -18,12 +18,11 @@ from pathlib import Path
 import pytest
 import requests
 from apply_support import HIDDEN, VALID, make_app, stored
-from localservers import free_port, stop, wait_for_http
+from localservers import gunicorn_service
 
 pytestmark = pytest.mark.integration
 
 PROJECT = Path(__file__).resolve().parents[2]
-GUNICORN = PROJECT / ".venv" / "bin" / "gunicorn"
 CLIENTS = 6
 PER_CLIENT = 6
 KILL_AFTER = 12  # redirects received before a worker is killed
@@ -58,28 +57,11 @@ def gunicorn(database_url: str, tmp_path: Path) -> Iterator[tuple[str, subproces
     """gunicorn with the production config, two workers, on a free loopback port."""
     app = make_app(database_url)  # SQLite: creates the schema; PostgreSQL: done per session
     app.extensions["forms_service.engine"].dispose()
-    port = free_port()
-    env = {
-        **os.environ,
-        "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "2",
-        "FLASK_DATABASE_URL": database_url, "FLASK_SECRET_KEY": "kill-test-secret",
-        "FLASK_SITE_DIR": "/nonexistent", "FLASK_RATELIMIT_ENABLED": "false",
-    }
-    env.pop("FLASK_MAIL_SERVER", None)
-    log = tmp_path / "gunicorn.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [str(GUNICORN), "-c", str(PROJECT / "deploy" / "gunicorn.conf.py"),
-             "forms_service:create_app()"],
-            cwd=PROJECT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_http(f"{base}/fr/apply/mentor/", process, log)
-        wait_until(lambda: len(children(process.pid)) == 2, 10, "two workers")
-        yield base, process, database_url
-    finally:
-        stop(process)
+    config = {"FLASK_DATABASE_URL": database_url, "FLASK_SECRET_KEY": "kill-test-secret",
+              "FLASK_SITE_DIR": "/nonexistent", "FLASK_RATELIMIT_ENABLED": "false"}
+    with gunicorn_service(tmp_path, config, upgrade=False) as server:
+        wait_until(lambda: len(children(server.process.pid)) == 2, 10, "two workers")
+        yield server.base, server.process, database_url
 
 
 class Load:
@@ -180,29 +162,11 @@ def sqlite_gunicorn(tmp_path: Path) -> Iterator[tuple[str, Path, dict[str, str]]
     `flask db upgrade`, as deploy/ runs it."""
     database = tmp_path / "instance" / "forms.sqlite3"
     database.parent.mkdir()
-    port = free_port()
-    env = {
-        **os.environ,
-        "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "2",
-        "FLASK_DATABASE_URL": f"sqlite:///{database}", "FLASK_SECRET_KEY": "delete-test",
-        "FLASK_SITE_DIR": "/nonexistent", "FLASK_RATELIMIT_ENABLED": "false",
-    }
-    env.pop("FLASK_MAIL_SERVER", None)
-    upgrade_database(env)
-    log = tmp_path / "gunicorn.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [str(GUNICORN), "-c", str(PROJECT / "deploy" / "gunicorn.conf.py"),
-             "forms_service:create_app()"],
-            cwd=PROJECT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_http(f"{base}/fr/apply/mentor/", process, log)
-        wait_until(lambda: len(children(process.pid)) == 2, 10, "two workers")
-        yield base, database, env
-    finally:
-        stop(process)
+    config = {"FLASK_DATABASE_URL": f"sqlite:///{database}", "FLASK_SECRET_KEY": "delete-test",
+              "FLASK_SITE_DIR": "/nonexistent", "FLASK_RATELIMIT_ENABLED": "false"}
+    with gunicorn_service(tmp_path, config) as server:
+        wait_until(lambda: len(children(server.process.pid)) == 2, 10, "two workers")
+        yield server.base, database, server.env
 
 
 def upgrade_database(env: dict[str, str]) -> None:

@@ -12,10 +12,8 @@ milliseconds: what nginx lets through does not depend on how fast the machine an
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 import socket
-import subprocess
 import time
 import urllib.error
 import urllib.request
@@ -23,13 +21,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from localservers import HOST, NGINX, free_port, nginx, stop, wait_for_http
+from localservers import HOST, free_port, gunicorn_service, nginx, require_nginx
 
 pytestmark = pytest.mark.integration
 
-PROJECT = Path(__file__).resolve().parents[2]
-GUNICORN = PROJECT / ".venv" / "bin" / "gunicorn"
-FLASK = PROJECT / ".venv" / "bin" / "flask"
 REAL_IP = "    set_real_ip_from 127.0.0.1;\n    real_ip_header X-Real-IP;"
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -48,36 +43,19 @@ def small_site(directory: Path) -> Path:
 @contextlib.contextmanager
 def gunicorn_behind_nginx(root: Path, max_requests: int) -> Iterator[dict[str, object]]:
     """gunicorn with the production config and three workers, behind nginx."""
-    if not NGINX.is_file():
-        pytest.fail(f"nginx is missing ({NGINX}): install Debian's nginx package "
-                    "(make test does it).", pytrace=False)
-    app_port = free_port()
-    env = {
-        **os.environ,
-        "GUNICORN_BIND": f"{HOST}:{app_port}", "GUNICORN_WORKERS": "3",
+    require_nginx()
+    config = {
         "GUNICORN_MAX_REQUESTS": str(max_requests),
         "FLASK_DATABASE_URL": f"sqlite:///{root / 'forms.sqlite3'}",
         "FLASK_SECRET_KEY": "front-test", "FLASK_SITE_DIR": "/nonexistent",
         # The service's own look-up limit is per worker; here nginx's alone is measured.
         "FLASK_THANKS_LOOKUP_LIMIT": "1000 per hour",
     }
-    env.pop("FLASK_MAIL_SERVER", None)
-    subprocess.run([str(FLASK), "--app", "forms_service", "db", "upgrade"], cwd=PROJECT,
-                   env=env, check=True, capture_output=True, timeout=60)
-    app_log = root / "gunicorn.log"
-    with app_log.open("wb") as out:
-        gunicorn = subprocess.Popen(
-            [str(GUNICORN), "-c", "deploy/gunicorn.conf.py", "forms_service:create_app()"],
-            cwd=PROJECT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )
-    try:
-        wait_for_http(f"http://{HOST}:{app_port}/fr/apply/mentor/", gunicorn, app_log, timeout=90)
-        with nginx(root, small_site(root / "site"), app_port, worker_connections=512,
-                   http_extra=REAL_IP) as port:
-            yield {"base": f"http://{HOST}:{port}", "port": port, "root": root,
-                   "gunicorn": gunicorn, "app_log": app_log}
-    finally:
-        stop(gunicorn)
+    with gunicorn_service(root, config, workers=3) as app, nginx(
+        root, small_site(root / "site"), app.port, worker_connections=512, http_extra=REAL_IP
+    ) as port:
+        yield {"base": f"http://{HOST}:{port}", "port": port, "root": root,
+               "gunicorn": app.process, "app_log": app.log}
 
 
 @pytest.fixture(scope="module")
