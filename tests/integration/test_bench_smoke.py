@@ -39,3 +39,13 @@ def test_smoke_run_writes_every_measure(tmp_path: Path) -> None:
         assert measures[f"service.{db}.outbox_msgs_per_s"]["value"] > 0
     table = (tmp_path / "RESULTS.md").read_text()
     assert "| Measure | Value | Budget | Result |" in table
+
+
+def test_lighthouse_keeps_the_run_with_the_median_performance_and_says_every_run() -> None:
+    import pages
+
+    runs = [{"url": "u", "scores": {"performance": p}, "failing": {}, "n": i}
+            for i, p in enumerate((97, 100, 99))]
+    kept = pages.median_run(runs)
+    assert (kept["n"], kept["scores"]["performance"]) == (2, 99)
+    assert kept["performance_runs"] == [97, 100, 99]
