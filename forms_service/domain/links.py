@@ -45,8 +45,9 @@ def read(
     max_age: int = MAX_AGE_SECONDS,
 ) -> LinkData:
     """The booking a token is about; `current_version` (the booking's) rejects old links."""
+    serializer = _serializer(secret, purpose)  # an unknown purpose is our error, not the link's
     try:
-        booking_id, version = _serializer(secret, purpose).loads(token, max_age=max_age)
+        booking_id, version = serializer.loads(token, max_age=max_age)
     except SignatureExpired:
         raise LinkExpired(token) from None
     except (BadSignature, ValueError, TypeError):

@@ -172,3 +172,88 @@ def test_an_expired_link_is_told_apart(monkeypatch):
     monkeypatch.setattr(time, "time", lambda: later)
     with pytest.raises(links.LinkExpired):
         links.read(SECRET, "cancel", token)
+
+
+# --- What mutation testing showed untested ----------------------------------------------------
+
+
+def test_an_invitation_reads_back_every_field_a_calendar_shows():
+    stamp = datetime(2026, 10, 1, 12, 0, tzinfo=ZoneInfo(BRUSSELS))
+    calendar, event = parse(ics.build(invitation(), stamp))
+    assert str(calendar["PRODID"]) == ics.PRODID
+    assert str(calendar["VERSION"]) == "2.0"
+    assert event.decoded("DTSTAMP") == stamp.astimezone(UTC)
+    assert event.decoded("DTSTAMP").utcoffset() == timedelta(0)
+    assert event["DTEND"].params["TZID"] == BRUSSELS
+    assert event.decoded("DTEND") == datetime(2026, 10, 25, 11, 30, tzinfo=ZoneInfo(BRUSSELS))
+    assert str(event["SUMMARY"]) == "Séance"
+    assert str(event["DESCRIPTION"]) == "Annuler : https://example.org/x"
+    assert str(event["ORGANIZER"].params["CN"]) == "DUO for a JOB Gent"
+    assert str(event["STATUS"]) == "CONFIRMED"
+    assert "URL" not in event
+
+
+def test_the_time_zone_covers_the_year_of_the_event_with_both_offsets():
+    calendar, _ = parse(ics.build(invitation(), datetime(2026, 10, 1, tzinfo=UTC)))
+    [zone] = calendar.walk("VTIMEZONE")
+    offsets = {c.decoded("TZOFFSETTO") for c in zone.subcomponents}
+    assert offsets == {timedelta(hours=1), timedelta(hours=2)}
+    starts = sorted(c.decoded("DTSTART").year for c in zone.subcomponents)
+    assert starts[0] <= 2026 <= starts[-1]
+
+
+def test_an_unknown_calendar_method_is_refused():
+    with pytest.raises(ValueError, match="PUBLISH"):
+        ics.build(invitation("PUBLISH"), datetime(2026, 10, 1, tzinfo=UTC))
+
+
+def test_a_link_for_an_unknown_purpose_is_a_programming_error():
+    with pytest.raises(ValueError, match="delete"):
+        links.make(SECRET, "delete", 42, 1)
+    with pytest.raises(ValueError, match="delete"):
+        links.read(SECRET, "delete", "token")
+
+
+def test_a_link_is_signed_with_one_salt_per_purpose_and_carries_two_whole_numbers():
+    from itsdangerous import URLSafeTimedSerializer
+
+    ours = URLSafeTimedSerializer(SECRET, salt="booking-cancel")
+    assert links.read(SECRET, "cancel", ours.dumps([42, 3])) == links.LinkData(42, 3)
+    for payload in (["42", 3], [42, "3"], [42], [42, 3, 4], {"id": 42}, 42):
+        with pytest.raises(links.LinkInvalid):
+            links.read(SECRET, "cancel", ours.dumps(payload))
+
+
+def test_without_the_bookings_version_any_version_reads():
+    token = links.make(SECRET, "view", 7, 9)
+    assert links.read(SECRET, "view", token) == links.LinkData(7, 9)
+
+
+def test_a_link_still_works_until_its_age_limit(monkeypatch):
+    import time
+
+    token = links.make(SECRET, "cancel", 42, 1)
+    assert links.MAX_AGE_SECONDS == 120 * 24 * 3600
+    later = time.time() + links.MAX_AGE_SECONDS - 60
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert links.read(SECRET, "cancel", token).booking_id == 42
+
+
+def test_a_reminder_due_at_this_very_moment_is_not_sent_late():
+    start = datetime(2026, 12, 10, 13, 0, tzinfo=UTC)
+    assert rule.reminder_times(start, start - timedelta(days=2)) == [start - timedelta(hours=2)]
+    assert rule.REMINDERS == (timedelta(days=2), timedelta(hours=2))
+
+
+def test_the_date_in_words_falls_back_to_french_for_another_language():
+    start = rule.from_local(datetime(2026, 12, 3, 14, 0), "Europe/Paris")
+    end = start + timedelta(minutes=90)
+    assert rule.when_in_words(start, end, "Europe/Paris", "de") == (
+        rule.when_in_words(start, end, "Europe/Paris", "fr")
+    )
+
+
+def test_a_session_for_everyone_is_for_every_kind_and_the_audiences_are_three():
+    assert rule.AUDIENCES == ("mentor", "mentee", "all")
+    assert all(rule.is_for("all", kind) for kind in ("mentor", "mentee", None))
+    assert not rule.is_for("mentee", "mentor")

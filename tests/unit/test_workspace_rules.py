@@ -151,3 +151,73 @@ def test_a_coordinator_sees_their_branches_a_country_lead_their_country_an_admin
     }
     assert visible_branches(Scope("admin", frozenset()), SITE.branches) == all_ids
     assert visible_branches(Scope("visitor", frozenset({"ghent"})), SITE.branches) == []
+
+
+# --- What mutation testing showed untested ----------------------------------------------------
+
+
+def test_reopening_needs_a_reason_and_goes_only_where_it_was_closed():
+    with pytest.raises(rules.MoveRefused, match="reason"):
+        rules.check_move(PIPELINE, "mentee", "withdrew", "contacted", "", reopen_to="contacted")
+    move = rules.check_move(PIPELINE, "mentee", "withdrew", "contacted", "called back",
+                            reopen_to="contacted")
+    assert (move.to, move.kind, move.needs_reason) == ("contacted", "reopen", True)
+    with pytest.raises(rules.MoveRefused, match="withdrew -> new is not a move of the mentee"):
+        rules.check_move(PIPELINE, "mentee", "withdrew", "new", "x", reopen_to="contacted")
+
+
+def test_a_closed_application_whose_step_is_unknown_cannot_be_reopened():
+    assert moves("mentee", "withdrew", reopen_to="training") == {}  # a mentor's step
+    assert moves("mentee", "not_a_status") == {}
+
+
+def test_the_closing_states_are_closed_and_the_steps_are_not():
+    assert all(rules.is_closed(PIPELINE, state) for state in PIPELINE.closing)
+    assert not any(rules.is_closed(PIPELINE, step) for step in PIPELINE.steps["mentee"])
+    assert not rules.Move("contacted", "forward").needs_reason
+    assert rules.Move("new", "back").needs_reason and rules.Move("withdrew", "close").needs_reason
+
+
+def test_reached_is_false_for_a_step_of_another_pipeline_and_true_at_the_step_itself():
+    assert rules.reached(PIPELINE, "mentee", "contacted", "contacted")
+    assert not rules.reached(PIPELINE, "mentee", "completed", "training")
+    assert rules.reached(PIPELINE, "mentor", "ready_to_match", "training")
+
+
+def test_only_an_admin_scope_is_an_admin_and_a_country_lead_sees_only_their_country():
+    from forms_service.domain.scope import make_scope
+
+    assert make_scope("admin", [], None).is_admin
+    assert not make_scope("country", [], "BE").is_admin
+    assert make_scope("coordinator", ["ghent", "ghent"], None).branch_ids == frozenset({"ghent"})
+    belgium = visible_branches(make_scope("country", ["paris"], "BE"), SITE.branches)
+    assert belgium == [b.id for b in SITE.branches.branches if b.country == "BE"]
+    # A coordinator's list keeps the data's order and ignores an unknown branch.
+    assert visible_branches(make_scope("coordinator", ["aalst", "ghent", "nowhere"], None),
+                            SITE.branches) == ["ghent", "aalst"]
+
+
+@pytest.mark.parametrize(("typed", "key"), [
+    ("no-at-sign", None), ("", None), (None, None),
+    ("  Amina@Example.ORG.  ", "amina@example.org"),
+    ("a@b@Example.org", "a@b@example.org"),
+])
+def test_an_address_key_is_folded_from_the_last_at_sign(typed, key):
+    assert email_key(typed) == key
+
+
+def test_a_full_name_or_a_contact_name_with_the_birth_year_makes_the_name_key():
+    assert name_key({"first_name": "Élodie", "last_name": "Dubois", "birth_year": " 1990 "}) == (
+        "elodie dubois|1990")
+    assert name_key({"contact_name": "Jan  Peeters", "birth_year": "1961"}) == "jan peeters|1961"
+    assert name_key({"birth_year": "1961"}) is None
+    assert fold("D'Hondt’s O'Neil") == "d hondt s o neil"
+
+
+def test_matching_keys_are_listed_email_phone_name_and_empty_keys_never_match():
+    a = {"email": "x@example.org", "phone": "+32470123456", "name": "jan|1960"}
+    assert matching_keys(a, dict(a)) == ["email", "phone", "name"]
+    assert matching_keys({"email": None, "phone": "", "name": None},
+                         {"email": None, "phone": "", "name": None}) == []
+    assert keys_of("X@Example.org", {"phone": "0470 12 34 56", "country": "BE"}) == {
+        "email": "x@example.org", "phone": "+32470123456", "name": None}
