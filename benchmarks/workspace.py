@@ -861,6 +861,9 @@ def markdown(results: dict[str, Any]) -> str:
                 parts += [f"- `{sql}`", "", "  ```", *("  " + ln for ln in condensed(p["plan"])),
                           "  ```"]
         parts.append("")
+    notes = BENCH_DIR / "workspace_analysis.md"
+    if notes.is_file() and not results["quick"]:
+        parts += [notes.read_text().rstrip(), ""]
     return "\n".join(parts).rstrip() + "\n"
 
 
@@ -919,11 +922,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true",
                         help="pyinstrument profiles of missed budgets, in benchmarks/profiles/")
     parser.add_argument("--report", type=Path, default=None,
-                        help="only write the Markdown report again from this results JSON")
+                        help="only write the Markdown report (and its RESULTS.md section) "
+                        "again from this results JSON")
     args = parser.parse_args(argv)
     if args.report:
         results = json.loads(args.report.read_text())
-        (args.out / "workspace_results.md").write_text(markdown(results))
+        report = markdown(results)
+        (args.out / "workspace_results.md").write_text(report)
+        write_section(args.out / "RESULTS.md", SECTION, report)
         return 0
     reps = args.reps or (5 if args.quick else 100)
 
