@@ -257,3 +257,18 @@ def test_a_session_for_everyone_is_for_every_kind_and_the_audiences_are_three():
     assert rule.AUDIENCES == ("mentor", "mentee", "all")
     assert all(rule.is_for("all", kind) for kind in ("mentor", "mentee", None))
     assert not rule.is_for("mentee", "mentor")
+
+
+def test_moments_are_in_utc_whatever_the_machines_own_time_zone(monkeypatch):
+    import time
+
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        moment = rule.from_local(datetime(2026, 12, 3, 14, 0), BRUSSELS)
+        assert moment.utcoffset() == timedelta(0)
+        text = ics.build(invitation(), datetime(2026, 10, 1, 12, 0, tzinfo=UTC))
+        assert "DTSTAMP:20261001T120000Z" in text.replace("\r\n", "\n").splitlines()
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -221,3 +221,26 @@ def test_matching_keys_are_listed_email_phone_name_and_empty_keys_never_match():
                          {"email": None, "phone": "", "name": None}) == []
     assert keys_of("X@Example.org", {"phone": "0470 12 34 56", "country": "BE"}) == {
         "email": "x@example.org", "phone": "+32470123456", "name": None}
+
+
+def test_one_step_from_either_end_still_moves_both_ways():
+    assert moves("mentee", "in_duo")["completed"] == "forward"
+    assert moves("mentee", "contacted")["new"] == "back"
+    with pytest.raises(rules.MoveRefused, match="^reason required$"):
+        rules.check_move(PIPELINE, "mentee", "contacted", "new", None)
+
+
+@pytest.mark.parametrize(("typed", "key"), [
+    ("x@y@exämple.org", "x@y@xn--exmple-cua.org"),  # the domain is after the last @
+    ("a@Mail.LUX", "a@mail.lux"),  # only trailing dots are cut from the domain
+])
+def test_the_domain_of_an_address_key_is_what_follows_the_last_at_sign(typed, key):
+    assert email_key(typed) == key
+
+
+def test_a_phone_key_reads_a_national_number_in_the_applicants_country_else_belgium():
+    from forms_service.domain.duplicates import phone_key
+
+    assert phone_key("0470 12 34 56") == "+32470123456"
+    assert keys_of("a@example.org", {"phone": "06 12 34 56 78", "country": "FR"})["phone"] == (
+        "+33612345678")
