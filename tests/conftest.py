@@ -10,7 +10,7 @@ import pytest
 from apply_support import ApplicationActions, make_app
 from flask import Flask
 from flask.testing import FlaskClient
-from localservers import PostgresCluster, pg_bin_dir
+from localservers import PostgresCluster, SmtpServer, pg_bin_dir
 from sqlalchemy import create_engine, text
 
 
@@ -71,3 +71,11 @@ def actions(client: FlaskClient) -> ApplicationActions:
     return ApplicationActions(client)
 
 
+@pytest.fixture(scope="module")
+def smtp() -> Iterator[SmtpServer]:
+    """A real SMTP server (aiosmtpd) on loopback for a module's tests; what it received stays
+    in `smtp.inbox` until a test clears it."""
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()

@@ -97,30 +97,55 @@ def wait_for_http(url: str, process: subprocess.Popen | None = None, log: Path |
 
 
 class SmtpInbox:
-    """aiosmtpd's handler: keeps every message received, parsed."""
+    """aiosmtpd's handler: keeps every message received, parsed, with its envelope and the
+    client's address (one per SMTP session)."""
 
     def __init__(self) -> None:
         self.messages: list[email.message.EmailMessage] = []
+        self.envelopes: list[tuple[str, list[str]]] = []
+        self.peers: list[tuple[str, int]] = []
 
     async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]  # noqa: N802
+        self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        self.peers.append(session.peer)
         self.messages.append(
             email.message_from_bytes(envelope.content, policy=email.policy.default)
         )
         return "250 OK"
 
+    def to(self, address: str) -> list[email.message.EmailMessage]:
+        return [m for m in self.messages if m["To"] == address]
+
+
+class SmtpServer:
+    """A real SMTP server (aiosmtpd) on a free loopback port, delivering to `inbox`."""
+
+    def __init__(self, inbox: SmtpInbox | None = None) -> None:
+        self.port = free_port()
+        self.inbox = inbox or SmtpInbox()
+        self.controller = None
+
+    def start(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self.controller = Controller(self.inbox, hostname=HOST, port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller:
+            self.controller.stop()
+            self.controller = None
+
 
 @contextlib.contextmanager
 def smtp_server() -> Iterator[tuple[int, SmtpInbox]]:
-    """A real SMTP server (aiosmtpd) on a free loopback port; yields (port, inbox)."""
-    from aiosmtpd.controller import Controller
-
-    inbox = SmtpInbox()
-    controller = Controller(inbox, hostname=HOST, port=free_port())
-    controller.start()
+    """SmtpServer for the length of a block; yields (port, inbox)."""
+    server = SmtpServer()
+    server.start()
     try:
-        yield controller.port, inbox
+        yield server.port, server.inbox
     finally:
-        controller.stop()
+        server.stop()
 
 
 # -- PostgreSQL ---------------------------------------------------------------------------

@@ -10,6 +10,7 @@ stops the build naming the page and the call.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import sys
@@ -347,15 +348,9 @@ CALL = re.compile(r"\{\{(.*?)\}\}", re.S)
 JINJA = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
 
 
+@functools.cache
 def _compiled(expression: str) -> Callable[..., Any]:
-    try:
-        return COMPILED[expression]
-    except KeyError:
-        COMPILED[expression] = JINJA.compile_expression(expression, undefined_to_none=False)
-        return COMPILED[expression]
-
-
-COMPILED: dict[str, Callable[..., Any]] = {}
+    return JINJA.compile_expression(expression, undefined_to_none=False)
 
 
 def render_macros(markdown: str, page, data: SiteData) -> str:

@@ -6,10 +6,7 @@ public pages and of the workspace's session pages in the three languages; dates 
 
 from __future__ import annotations
 
-import email
-import email.policy
 import re
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -21,12 +18,18 @@ from unittest import mock
 
 import icalendar
 import pytest
-from aiosmtpd.controller import Controller
 from apply_support import fill_in
 from flask import Flask
-from localservers import HOST, free_port
+from localservers import HOST, SmtpInbox, SmtpServer, free_port
 from sqlalchemy import select
-from werkzeug.serving import make_server
+from workspace_support import (
+    axe_violations,
+    focus_state,
+    live_app,
+    page_overflow,
+    serving,
+    text_of,
+)
 
 LANGS = ("fr", "nl", "en")
 LOCALES = {"fr": "fr-BE", "nl": "nl-BE", "en": "en-GB"}
@@ -61,30 +64,13 @@ def in_words(day: date, lang: str) -> str:
 # -- the servers ---------------------------------------------------------------------------
 
 
-class Inbox:
-    """An aiosmtpd handler that keeps every message it receives."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-        self.port = free_port()
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-        self.messages.append(
-            email.message_from_bytes(envelope.content, policy=email.policy.default)
-        )
-        return "250 OK"
-
-    def to(self, address: str) -> list[EmailMessage]:
-        return [m for m in self.messages if m["To"] == address]
-
-
 @dataclass
 class Service:
     """The service on a port of its own, its database, and the SMTP server it delivers to."""
 
     app: Flask
     base: str
-    inbox: Inbox
+    inbox: SmtpInbox
 
     def cli(self, *args: str) -> str:
         result = self.app.test_cli_runner().invoke(args=list(args))
@@ -149,40 +135,15 @@ class Service:
         assert answer.status_code == 303, answer.text[:500]
 
 
-@pytest.fixture(scope="module")
-def inbox() -> Iterator[Inbox]:
-    handler = Inbox()
-    controller = Controller(handler, hostname=HOST, port=handler.port)
-    controller.start()
-    yield handler
-    controller.stop()
-
-
 @pytest.fixture
-def service(tmp_path: Path, inbox: Inbox) -> Iterator[Service]:
+def service(tmp_path: Path, smtp: SmtpServer) -> Iterator[Service]:
     """A fresh database and server per test, as `make serve` runs the service, with SMTP."""
-    from forms_service import create_app
-    from forms_service.db import upgrade
-
-    inbox.messages.clear()
+    smtp.inbox.messages.clear()
     port = free_port()
     base = f"http://{HOST}:{port}"
-    app = create_app({
-        "SITE_DIR": "/nonexistent", "DATABASE_URL": f"sqlite:///{tmp_path / 'forms.sqlite3'}",
-        "SECRET_KEY": SECRET, "RATELIMIT_ENABLED": False, "PUBLIC_URL": base,
-        "MAIL_SERVER": HOST, "MAIL_PORT": inbox.port, "MAIL_TIMEOUT": 5.0,
-        "MAIL_DEFAULT_SENDER": "DUO for a JOB <forms@example.org>",
-    })
-    upgrade(app)
-    server = make_server(HOST, port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield Service(app, base, inbox)
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
-        app.extensions["forms_service.engine"].dispose()
+    app = live_app(tmp_path / "forms.sqlite3", base, smtp, SECRET)
+    with serving(app, port):
+        yield Service(app, base, smtp.inbox)
 
 
 @pytest.fixture
@@ -206,56 +167,17 @@ def new_page(browser: Any) -> Iterator[Callable[..., Any]]:
 # -- what the tests read -------------------------------------------------------------------
 
 
-def axe_violations(page: Any, axe_script: Path) -> list[dict[str, Any]]:
-    page.add_script_tag(path=str(axe_script))
-    result = page.evaluate("async () => await axe.run(document)")
-    return [
-        {"id": v["id"], "help": v["help"],
-         "nodes": [(n["target"], n.get("failureSummary", "")) for n in v["nodes"]]}
-        for v in result["violations"]
-    ]
-
-
-def page_overflow(page: Any) -> int:
-    """How many CSS pixels the page is wider than the window (0: no sideways scrolling)."""
-    return page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-
-
-# The focused element: what it is, and whether it shows the focus (an outline of 2 px or
-# more, or a box shadow) within the window.
-FOCUS = """() => {
-  const el = document.activeElement;
-  if (!el || el === document.body) return {tag: 'body'};
-  const s = getComputedStyle(el), r = el.getBoundingClientRect();
-  const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2
-    && s.outlineColor !== 'transparent' && !/rgba\\(.*, 0\\)$/.test(s.outlineColor);
-  return {
-    tag: el.tagName.toLowerCase(), id: el.id, type: el.type || '', className: el.className,
-    text: (el.innerText || el.value || '').trim(), href: el.getAttribute('href') || '',
-    indicated: outline || (s.boxShadow && s.boxShadow !== 'none'),
-    inView: r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0
-      && r.top < window.innerHeight && r.left < window.innerWidth,
-  };
-}"""
-
-
 def tab_until(page: Any, wanted: Any, limit: int = 80) -> dict[str, Any]:
     """Press Tab until `wanted(focus)` holds, checking on the way that every stop shows its
     focus in the window; returns the focus found."""
     for _ in range(limit):
         page.keyboard.press("Tab")
-        focus = page.evaluate(FOCUS)
+        focus = focus_state(page)
         if focus["tag"] != "body":
             assert focus["indicated"] and focus["inView"], focus
         if wanted(focus):
             return focus
     raise AssertionError("Tab never reached the element")
-
-
-def text_of(message: EmailMessage) -> str:
-    return message.get_body(("plain",)).get_content()
 
 
 def calendar_of(message: EmailMessage) -> icalendar.Calendar:

@@ -11,7 +11,6 @@ import io
 import os
 import re
 import subprocess
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -21,20 +20,20 @@ from typing import Any
 import pytest
 from apply_support import ApplicationActions, fill_in
 from flask import Flask
-from localservers import BIN, free_port, gunicorn_service, nginx, require_nginx
+from localservers import BIN, SmtpServer, free_port, gunicorn_service, nginx, require_nginx
 from sitebuild import PROJECT, built_site_or_fail
 from sqlalchemy import update
-from werkzeug.serving import make_server
 from workspace_support import (
     LINK,
     PASSWORD,
-    SmtpServer,
     StaffInBrowser,
     at,
     axe_violations,
     focus_state,
+    live_app,
     page_overflow,
     path_of,
+    serving,
     text_of,
 )
 
@@ -93,38 +92,14 @@ class Workspace:
 
 
 @pytest.fixture(scope="module")
-def smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
 def workspace(tmp_path_factory: pytest.TempPathFactory, smtp: SmtpServer) -> Iterator[Workspace]:
     """One server for the module, as `make serve` runs the service, with SMTP configured."""
-    from forms_service import create_app
-    from forms_service.db import upgrade
-
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     database = tmp_path_factory.mktemp("workspace") / "forms.sqlite3"
-    app = create_app({
-        "SITE_DIR": "/nonexistent", "DATABASE_URL": f"sqlite:///{database}",
-        "SECRET_KEY": "workspace-e2e", "RATELIMIT_ENABLED": False, "PUBLIC_URL": base,
-        "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp.port, "MAIL_TIMEOUT": 5.0,
-        "MAIL_DEFAULT_SENDER": "DUO for a JOB <forms@example.org>",
-    })
-    upgrade(app)
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    app = live_app(database, base, smtp, "workspace-e2e")
+    with serving(app, port):
         yield Workspace(app, base, smtp)
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
-        app.extensions["forms_service.engine"].dispose()
 
 
 @pytest.fixture(scope="module")

@@ -1,56 +1,58 @@
-"""What the workspace's browser tests share: a real SMTP server that keeps what it receives,
-a person of staff in Chromium (set a password from the printed link, set up the
-authenticator app from the key shown as text, sign in with codes computed by pyotp), axe-core,
-and checks of a page's width and of the keyboard focus."""
+"""What the workspace's and the sessions' browser tests share: the service served from a
+thread, a real SMTP server that keeps what it receives, a person of staff in Chromium (set a
+password from the printed link, set up the authenticator app from the key shown as text,
+sign in with codes computed by pyotp), axe-core, and checks of a page's width and of the
+keyboard focus."""
 
 from __future__ import annotations
 
-import email
-import email.policy
+import contextlib
 import re
-import time
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 import pyotp
-from aiosmtpd.controller import Controller
-from localservers import HOST, free_port
+from flask import Flask
+from localservers import HOST, SmtpServer
+from staff_support import fresh_code
+from werkzeug.serving import make_server
 
 PASSWORD = "correct horse battery staple"
 LINK = re.compile(r"https?://\S+/staff/\S+")
 
 
-class Inbox:
-    """An aiosmtpd handler that keeps every message it receives."""
+def live_app(database: Path, base: str, smtp: SmtpServer, secret: str) -> Flask:
+    """The service as `make serve` configures it, its links on `base`, delivering to `smtp`."""
+    from forms_service import create_app
 
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-        self.messages.append(
-            email.message_from_bytes(envelope.content, policy=email.policy.default)
-        )
-        return "250 OK"
-
-    def to(self, address: str) -> list[EmailMessage]:
-        return [m for m in self.messages if m["To"] == address]
+    return create_app({
+        "SITE_DIR": "/nonexistent", "DATABASE_URL": f"sqlite:///{database}",
+        "SECRET_KEY": secret, "RATELIMIT_ENABLED": False, "PUBLIC_URL": base,
+        "MAIL_SERVER": HOST, "MAIL_PORT": smtp.port, "MAIL_TIMEOUT": 5.0,
+        "MAIL_DEFAULT_SENDER": "DUO for a JOB <forms@example.org>",
+    })
 
 
-class SmtpServer:
-    """aiosmtpd on loopback, for the outbox sender to deliver to."""
+@contextlib.contextmanager
+def serving(app: Flask, port: int) -> Iterator[None]:
+    """`app`, its schema made, on HOST:port from a thread of this process until the block
+    ends (the browser talks to it; the test reads its database directly)."""
+    from forms_service.db import upgrade
 
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.inbox = Inbox()
-        self.controller = Controller(self.inbox, hostname=HOST, port=self.port)
-
-    def start(self) -> None:
-        self.controller.start()
-
-    def stop(self) -> None:
-        self.controller.stop()
+    upgrade(app)
+    server = make_server(HOST, port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        app.extensions["forms_service.engine"].dispose()
 
 
 def text_of(message: EmailMessage) -> str:
@@ -65,19 +67,6 @@ def at(base: str, path: str) -> re.Pattern[str]:
 def path_of(link: str) -> str:
     """The path of a printed or e-mailed link, to open on the server under test."""
     return "/" + link.split("://", 1)[1].split("/", 1)[1]
-
-
-_last_step: dict[str, int] = {}
-
-
-def fresh_code(totp: pyotp.TOTP) -> str:
-    """The current code, waiting for the next time step if this one's was given already."""
-    step = int(time.time() // totp.interval)
-    if _last_step.get(totp.secret, -1) >= step:
-        time.sleep((step + 1) * totp.interval - time.time() + 0.5)
-        step = int(time.time() // totp.interval)
-    _last_step[totp.secret] = step
-    return totp.at(step * totp.interval)
 
 
 @dataclass
@@ -179,7 +168,8 @@ FOCUS_STATE = """() => {
     && !/rgba\\(.*, 0\\)$/.test(s.outlineColor) && s.outlineColor !== 'transparent';
   const shadow = s.boxShadow && s.boxShadow !== 'none';
   return {
-    tag: el.tagName.toLowerCase(), id: el.id, text: (el.innerText || el.value || '').slice(0, 40),
+    tag: el.tagName.toLowerCase(), id: el.id, type: el.type || '', className: el.className,
+    href: el.getAttribute('href') || '', text: (el.innerText || el.value || '').trim().slice(0, 40),
     indicated: outline || shadow, outline: s.outlineStyle + ' ' + s.outlineWidth + ' '
       + s.outlineColor,
     inView: r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0

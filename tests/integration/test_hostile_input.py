@@ -20,8 +20,8 @@ from typing import Any
 
 import pytest
 from apply_support import HIDDEN, VALID, ApplicationActions, make_app, stored
+from localservers import SmtpServer
 from markupsafe import escape
-from test_outbox_smtp import SmtpServer
 
 from forms_service.kinds import KINDS as REGISTRY
 from sitedata.kinds import KINDS
@@ -146,14 +146,6 @@ class Service:
 
     def dispose(self) -> None:
         self.app.extensions["forms_service.engine"].dispose()
-
-
-@pytest.fixture(scope="module")
-def smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from apply_support import VALID, ApplicationActions, make_app, stored
-from test_outbox_smtp import SmtpServer
+from localservers import SmtpServer
 
 from sitedata.kinds import KINDS
 

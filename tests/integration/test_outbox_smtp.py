@@ -2,55 +2,20 @@
 
 from __future__ import annotations
 
-import email
-import email.policy
 import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
 from apply_support import VALID, ApplicationActions, make_app, stored
-from localservers import free_port
+from localservers import SmtpInbox, SmtpServer
 
 pytestmark = pytest.mark.integration
 
 
-class Inbox:
-    """An aiosmtpd handler that keeps every message it receives."""
-
-    def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-        self.envelopes: list[tuple[str, list[str]]] = []
-        self.peers: list[tuple[str, int]] = []  # the client's address: one per SMTP session
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-        self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
-        self.peers.append(session.peer)
-        self.messages.append(
-            email.message_from_bytes(envelope.content, policy=email.policy.default)
-        )
-        return "250 OK"
-
-
-class SmtpServer:
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.inbox = Inbox()
-        self.controller: Controller | None = None
-
-    def start(self) -> None:
-        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self) -> None:
-        if self.controller:
-            self.controller.stop()
-            self.controller = None
-
-
 @pytest.fixture
 def smtp() -> Iterator[SmtpServer]:
+    """One server per test here (tests stop and restart it), not conftest's per module."""
     server = SmtpServer()
     server.start()
     yield server
@@ -238,7 +203,7 @@ def test_the_fake_mailer_receives_the_rendered_messages(app) -> None:
 # -- Several senders at once ---------------------------------------------------------------
 
 
-class SlowInbox(Inbox):
+class SlowInbox(SmtpInbox):
     """Takes a moment over each message, as a real server does, so two senders overlap."""
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
@@ -256,7 +221,7 @@ def test_two_senders_at_once_deliver_every_message_exactly_once(database_url: st
     from collections import Counter
     from pathlib import Path
 
-    from localservers import HOST, free_port
+    from localservers import HOST
 
     project = Path(__file__).resolve().parents[2]
     app = make_app(database_url)
@@ -266,11 +231,11 @@ def test_two_senders_at_once_deliver_every_message_exactly_once(database_url: st
         ).status_code == 303
     app.extensions["forms_service.engine"].dispose()
 
-    inbox = SlowInbox()
-    controller = Controller(inbox, hostname=HOST, port=free_port())
-    controller.start()
+    server = SmtpServer(SlowInbox())
+    inbox = server.inbox
+    server.start()
     env = {**os.environ, "FLASK_DATABASE_URL": database_url, "FLASK_MAIL_SERVER": HOST,
-           "FLASK_MAIL_PORT": str(controller.port), "FLASK_SECRET_KEY": "two-senders",
+           "FLASK_MAIL_PORT": str(server.port), "FLASK_SECRET_KEY": "two-senders",
            "FLASK_SITE_DIR": "/nonexistent"}
     command = [str(project / ".venv" / "bin" / "flask"), "--app", "forms_service", "outbox",
                "send"]
@@ -279,7 +244,7 @@ def test_two_senders_at_once_deliver_every_message_exactly_once(database_url: st
                                     stderr=subprocess.STDOUT, text=True) for _ in range(2)]
         outputs = [sender.communicate(timeout=120)[0] for sender in senders]
     finally:
-        controller.stop()
+        server.stop()
     assert [s.returncode for s in senders] == [0, 0], outputs
     ids = Counter(m["Message-ID"] for m in inbox.messages)
     assert len(ids) == 60 and set(ids.values()) == {1}, ids.most_common(3)

@@ -12,9 +12,9 @@ import icalendar
 import pytest
 from apply_support import ApplicationActions, make_app
 from flask import Flask
+from localservers import SmtpServer
 from sqlalchemy import func, select
 from staff_support import csrf_of, signed_in
-from test_outbox_smtp import SmtpServer
 
 from forms_service.extensions import db
 from forms_service.mail.outbox import send_pending

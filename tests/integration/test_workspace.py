@@ -12,9 +12,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from apply_support import ApplicationActions, make_app
 from flask import Flask
+from localservers import SmtpServer
 from sqlalchemy import select, update
 from staff_support import PASSWORD, StaffMember, add_staff, csrf_of, last_code, signed_in
-from test_outbox_smtp import SmtpServer
 
 from forms_service.extensions import db
 from forms_service.mail.outbox import send_pending
